@@ -1,0 +1,1 @@
+"""Activities: what each project posts from its own tools, stored exactly once."""

@@ -1,0 +1,75 @@
+"""One aggregate per received event, identified by its (source, id)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+NAMESPACE = uuid5(NAMESPACE_URL, "urn:helhed:activities")
+
+
+def received_id(source: str, event_id: str) -> UUID:
+    """The aggregate id of an event: the store's uniqueness makes posting idempotent."""
+    return uuid5(NAMESPACE, f"{source}\x1f{event_id}")
+
+
+def content_hash(
+    event_type: str, time: datetime, subject: str | None, data: dict[str, Any]
+) -> str:
+    canonical = json.dumps(
+        [event_type, time.isoformat(), subject, data],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class ReceivedEvent(Aggregate):
+    """An event a project posted, as accepted (the original never changes)."""
+
+    TOPIC = "activities.ReceivedEvent"
+
+    class Created(Aggregate.Created):
+        TOPIC = "activities.ReceivedEventCreated"
+
+    class Received(Aggregate.Created):
+        TOPIC = "activities.Received"
+        source: str
+        event_id: str
+        event_type: str
+        version: int
+        time: datetime
+        subject: str | None
+        data: dict[str, Any]
+        digest: str
+
+    @staticmethod
+    def create_id(source: str, event_id: str, **_: Any) -> UUID:
+        return received_id(source, event_id)
+
+    @event(Received)
+    def __init__(
+        self,
+        source: str,
+        event_id: str,
+        event_type: str,
+        version: int,
+        time: datetime,
+        subject: str | None,
+        data: dict[str, Any],
+        digest: str,
+    ) -> None:
+        self.source = source
+        self.event_id = event_id
+        self.event_type = event_type
+        self.version = version
+        self.time = time
+        self.subject = subject
+        self.data = data
+        self.digest = digest

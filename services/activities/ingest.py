@@ -1,0 +1,94 @@
+"""Posting events: one structured CloudEvent, or a batch, with per-event results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from services.activities.validation import RejectedError, parse, validate
+from shared.contracts.ingest import BatchResult, IngestResult, Problem
+from shared.http import BadRequestError
+
+if TYPE_CHECKING:
+    from services.activities.application import Activities
+    from services.activities.validation import KnownPlans, ValidEvent
+
+BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
+MAX_BATCH = 10_000
+STATUS_CODES = {"accepted": 201, "duplicate": 200, "conflict": 409, "rejected": 422}
+
+
+def ingest_one(app: Activities, plans: KnownPlans, raw: Any) -> IngestResult:
+    """Validate and store one event; a refusal stores nothing."""
+    result = _check(raw, plans)
+    if isinstance(result, IngestResult):
+        return result
+    [status] = app.ingest([result])
+    return _result(result, status)
+
+
+def ingest_batch(
+    app: Activities, plans: KnownPlans, raw: Any, all_or_nothing: bool = False
+) -> BatchResult:
+    """Validate every event, store the valid ones (or none, if asked, on a refusal)."""
+    if not isinstance(raw, list):
+        raise BadRequestError("a batch must be a JSON array of CloudEvents")
+    if len(raw) > MAX_BATCH:
+        raise BadRequestError(f"a batch holds at most {MAX_BATCH} events, not {len(raw)}")
+    checked = [_check(item, plans) for item in raw]
+    valid = [item for item in checked if not isinstance(item, IngestResult)]
+    refused = len(valid) < len(checked)
+    statuses = iter([] if refused and all_or_nothing else app.ingest(valid))
+    results = [
+        item
+        if isinstance(item, IngestResult)
+        else _result(item, "rejected" if refused and all_or_nothing else next(statuses))
+        for item in checked
+    ]
+    counts = {status: 0 for status in STATUS_CODES}
+    for result in results:
+        counts[result.status] += 1
+    return BatchResult(
+        accepted=counts["accepted"],
+        duplicates=counts["duplicate"],
+        rejected=counts["rejected"],
+        conflicts=counts["conflict"],
+        results=results,
+    )
+
+
+def _check(raw: Any, plans: KnownPlans) -> ValidEvent | IngestResult:
+    try:
+        return validate(parse(raw), plans)
+    except RejectedError as error:
+        ident = raw if isinstance(raw, dict) else {}
+        return IngestResult(
+            id=_text(ident.get("id")),
+            source=_text(ident.get("source")),
+            status="rejected",
+            problems=error.problems,
+        )
+
+
+def _result(valid: ValidEvent, status: str) -> IngestResult:
+    problems = []
+    if status == "conflict":
+        problems.append(
+            Problem(
+                field="id",
+                message="an event with this source and id was stored with other content",
+            )
+        )
+    if status == "rejected":
+        problems.append(
+            Problem(field="", message="not stored: another event in the batch was refused")
+        )
+    return IngestResult(
+        id=valid.incoming.id,
+        source=valid.incoming.source,
+        status=status,  # type: ignore[arg-type]
+        problems=problems,
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

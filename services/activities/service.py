@@ -1,0 +1,81 @@
+"""The activities nameko service: ingest over HTTP, the relay, and its follower."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nameko.events import EventDispatcher, event_handler
+from nameko.timer import timer
+from nameko.web.handlers import http
+
+from services.activities.dependencies import ActivitiesBackend, build
+from services.activities.ingest import (
+    BATCH_CONTENT_TYPE,
+    STATUS_CODES,
+    ingest_batch,
+    ingest_one,
+)
+from shared.bus.following import catch_up_quietly
+from shared.bus.providers import DELIVERY, Backend, publisher
+from shared.bus.remote import serve_page
+from shared.contracts.envelope import Delivery
+from shared.http import json_endpoint, json_response, read_json
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Request, Response
+
+RELAY_INTERVAL = 0.05
+CATCH_UP_INTERVAL = 2.0
+
+
+class ActivitiesService:
+    name = "activities"
+
+    backend: ActivitiesBackend = Backend(build)
+    dispatch = EventDispatcher()
+
+    @http("POST", "/events")
+    @json_endpoint()
+    def post_events(self, request: Request) -> Response:
+        payload = read_json(request)
+        plans = self.backend.known_plans()
+        if request.mimetype == BATCH_CONTENT_TYPE:
+            atomic = request.args.get("atomic", "false").lower() in ("1", "true", "yes")
+            batch = ingest_batch(self.backend.app, plans, payload, all_or_nothing=atomic)
+            return json_response(422 if atomic and batch.rejected else 200, batch)
+        result = ingest_one(self.backend.app, plans, payload)
+        return json_response(STATUS_CODES[result.status], result)
+
+    @timer(interval=RELAY_INTERVAL)
+    def relay(self) -> None:
+        self.backend.relay.pump(publisher(self.dispatch))
+
+    @http("GET", "/notifications")
+    @json_endpoint()
+    def notifications(self, request: Request) -> Response:
+        return serve_page(self.backend.log, request)
+
+    @event_handler(
+        "agreements", DELIVERY, reliable_delivery=True, requeue_on_error=True
+    )
+    def on_agreements(self, payload: dict[str, Any]) -> None:
+        self.backend.follower.receive(Delivery.model_validate(payload))
+
+    @timer(interval=CATCH_UP_INTERVAL, eager=True)
+    def catch_up(self) -> None:
+        catch_up_quietly(self.backend.follower)
+
+    @http("GET", "/health")
+    def health(self, request: Request) -> Response:
+        return json_response(
+            200,
+            {
+                "service": self.name,
+                "head": self.backend.log.head(),
+                "published": self.backend.relay.published_position(),
+                "following": {
+                    name: self.backend.follower.position(name)
+                    for name in self.backend.follower.leaders
+                },
+            },
+        )

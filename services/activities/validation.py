@@ -1,0 +1,106 @@
+"""Checks a posted event against its contract and what agreements published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pydantic import ValidationError
+
+from shared.contracts.ingest import IncomingEvent, Problem
+from shared.contracts.registry import UnknownEventTypeError, data_model, version_of
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from pydantic import BaseModel
+
+
+class KnownPlans(Protocol):
+    """What the activities service learnt of plans from agreements' events."""
+
+    def period(self, plan_id: str) -> tuple[date, date] | None: ...
+
+    def has_activity(self, plan_id: str, activity_id: str) -> bool: ...
+
+
+class RejectedError(ValueError):
+    """The event breaks a rule; ``problems`` name each field and rule."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ValidEvent:
+    incoming: IncomingEvent
+    version: int
+    data: BaseModel
+
+
+def problems_of(error: ValidationError, prefix: str = "") -> list[Problem]:
+    return [
+        Problem(
+            field=prefix + ".".join(str(part) for part in item["loc"]) or prefix.strip("."),
+            message=item["msg"],
+        )
+        for item in error.errors()
+    ]
+
+
+def parse(raw: Any) -> IncomingEvent:
+    """A structured CloudEvent from decoded JSON, or RejectedError."""
+    if not isinstance(raw, dict):
+        raise RejectedError([Problem(field="", message="an event must be a JSON object")])
+    try:
+        return IncomingEvent.model_validate(raw)
+    except ValidationError as error:
+        raise RejectedError(problems_of(error)) from None
+
+
+def validate(incoming: IncomingEvent, plans: KnownPlans) -> ValidEvent:
+    """Contract, then references: plan and activity exist, date in the period."""
+    try:
+        version = version_of(incoming.dataschema)
+        model = data_model(incoming.type, version)
+    except UnknownEventTypeError as error:
+        raise RejectedError([Problem(field="type", message=str(error))]) from None
+    try:
+        data = model.model_validate(incoming.data)
+    except ValidationError as error:
+        raise RejectedError(problems_of(error, prefix="data.")) from None
+    problems = _reference_problems(incoming, data, plans)
+    if problems:
+        raise RejectedError(problems)
+    return ValidEvent(incoming=incoming, version=version, data=data)
+
+
+def _reference_problems(
+    incoming: IncomingEvent, data: BaseModel, plans: KnownPlans
+) -> list[Problem]:
+    plan_id = getattr(data, "plan_id", None)
+    if plan_id is None:
+        return []
+    period = plans.period(plan_id)
+    if period is None:
+        return [Problem(field="data.plan_id", message=f"unknown plan {plan_id!r}")]
+    problems = []
+    activity_id = getattr(data, "activity_id", None)
+    if activity_id is not None and not plans.has_activity(plan_id, activity_id):
+        problems.append(
+            Problem(
+                field="data.activity_id",
+                message=f"plan {plan_id!r} has no activity {activity_id!r}",
+            )
+        )
+    start, end = period
+    happened = incoming.time.date()
+    if not start <= happened <= end:
+        problems.append(
+            Problem(
+                field="time",
+                message=f"{happened} is outside the plan period {start} to {end}",
+            )
+        )
+    return problems

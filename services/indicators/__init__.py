@@ -1,0 +1,1 @@
+"""Indicators: projections of agreements' and activities' events into numbers."""

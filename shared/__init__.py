@@ -1,0 +1,1 @@
+"""The project's own shared code: contracts (published language), bus, store and settings."""

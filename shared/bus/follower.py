@@ -1,0 +1,147 @@
+"""The follower: applies leaders' events to a read model exactly once.
+
+Each delivery is applied in one transaction together with the follower's tracking
+row for that producer, moved by compare-and-set from the position the delivery
+follows to the position it covers. So:
+
+- a duplicate (``upto`` not beyond the tracked position) changes nothing;
+- a delivery that overlaps what was applied applies only the new events;
+- a delivery that follows a position beyond the tracked one reveals a gap (a lost
+  message, or a start after downtime), which is filled by pulling the leader's log;
+- two followers of the same producer on the same read model cannot both apply the
+  same events: the second compare-and-set fails and its transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from shared.bus.views import tracking_table
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from sqlalchemy.engine import Connection, Engine
+
+    from shared.contracts.envelope import Delivery, IntegrationEvent, NotificationPage
+
+
+class Projection(Protocol):
+    """Read-model code: applies one event inside the caller's transaction."""
+
+    def apply(self, conn: Connection, producer: str, event: IntegrationEvent) -> None:
+        ...
+
+
+class LeaderLog(Protocol):
+    """A leader's log as a follower reads it (HTTP in services, direct in tests)."""
+
+    def page(self, after: int, limit: int = 500) -> NotificationPage: ...
+
+
+class TrackingConflictError(RuntimeError):
+    """Another follower moved the tracked position first."""
+
+
+class Follower:
+    """Applies deliveries and pulled pages from one or more leaders."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        projection: Projection,
+        leaders: Mapping[str, LeaderLog],
+        page_size: int = 1000,
+    ) -> None:
+        self.engine = engine
+        self.projection = projection
+        self.leaders = dict(leaders)
+        self.page_size = page_size
+        self._lock = threading.Lock()
+
+    def position(self, producer: str) -> int:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(tracking_table.c.position).where(
+                    tracking_table.c.producer == producer
+                )
+            ).scalar()
+        return int(found or 0)
+
+    def receive(self, delivery: Delivery) -> str:
+        """Apply a delivery; return "applied", "duplicate" or "filled"."""
+        with self._lock:
+            last = self.position(delivery.producer)
+            if delivery.upto <= last:
+                return "duplicate"
+            if delivery.previous > last:
+                self._catch_up(delivery.producer, until=delivery.upto)
+                return "filled"
+            self._apply(delivery.producer, last, delivery.upto, delivery.events)
+            return "applied"
+
+    def catch_up(self, producer: str | None = None) -> int:
+        """Pull every leader's (or one leader's) log to its head; return events."""
+        applied = 0
+        with self._lock:
+            for name in [producer] if producer else list(self.leaders):
+                applied += self._catch_up(name, until=None)
+        return applied
+
+    def _catch_up(self, producer: str, until: int | None) -> int:
+        leader = self.leaders[producer]
+        applied = 0
+        last = self.position(producer)
+        while until is None or last < until:
+            page = leader.page(last, self.page_size)
+            if page.upto <= last:
+                break
+            applied += self._apply(producer, last, page.upto, page.events)
+            last = page.upto
+        return applied
+
+    def _apply(
+        self,
+        producer: str,
+        last: int,
+        upto: int,
+        events: Sequence[IntegrationEvent],
+    ) -> int:
+        fresh = [event for event in events if event.position > last]
+        try:
+            with self.engine.begin() as conn:
+                _move_tracking(conn, producer, last, upto)
+                for event in fresh:
+                    self.projection.apply(conn, producer, event)
+        except IntegrityError as error:
+            raise TrackingConflictError(
+                f"tracking of {producer} moved past {last} concurrently"
+            ) from error
+        return len(fresh)
+
+
+def _move_tracking(conn: Connection, producer: str, last: int, upto: int) -> None:
+    if last == 0:
+        moved = conn.execute(
+            sa.update(tracking_table)
+            .where(tracking_table.c.producer == producer)
+            .where(tracking_table.c.position == 0)
+            .values(position=upto)
+        ).rowcount
+        if not moved:  # first delivery ever: a concurrent insert raises IntegrityError
+            conn.execute(
+                sa.insert(tracking_table).values(producer=producer, position=upto)
+            )
+        return
+    moved = conn.execute(
+        sa.update(tracking_table)
+        .where(tracking_table.c.producer == producer)
+        .where(tracking_table.c.position == last)
+        .values(position=upto)
+    ).rowcount
+    if moved != 1:
+        raise TrackingConflictError(f"tracking of {producer} is no longer at {last}")
