@@ -1,0 +1,219 @@
+"""``helhed`` commands: demo, services, query, schemas."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import requests
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shared.settings import SERVICE_NAMES, ServiceName, Settings
+
+app = typer.Typer(
+    help="Platform for boligsociale helhedsplaner: agreements, activities, indicators.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+query_app = typer.Typer(help="Query the indicators service.", no_args_is_help=True)
+app.add_typer(query_app, name="query")
+
+console = Console(stderr=True)
+
+NORDVEST_ID = "beboerprojekt-nordvest-2025-29"
+#: Demo sessions are generated up to this day, so every run gives the same numbers.
+DEMO_END = date(2026, 9, 30)
+DATA_DIR_OPTION = typer.Option(
+    "--data-dir", help="Where the embedded mode keeps its SQLite files."
+)
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    return Settings(data_dir=data_dir) if data_dir else Settings()
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
+    no_dashboard: Annotated[
+        bool, typer.Option("--no-dashboard", help="Load the demo and exit.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="The dashboard's port.")] = 8501,
+) -> None:
+    """Run the whole platform in this process (no servers) with demo data."""
+    from services.agreements.agreement_file import load_agreement_file
+    from services.agreements.data import NORDVEST_FILE
+    from services.demo.seed import post_events, seed_agreement
+    from services.demo.sessions import weekly_sessions
+    from shared.runner import Platform, wait_until_synced
+
+    settings = _settings(data_dir or Path("var"))
+    if not settings.embedded:
+        settings = settings.model_copy(update={"amqp_uri": "memory://"})
+    agreement = load_agreement_file(NORDVEST_FILE)
+    plan = agreement.plan
+    activity_ids = [a.id for d in agreement.delaftaler for a in d.activities]
+    events = weekly_sessions(
+        plan.id, activity_ids[:4], plan.period.start, min(plan.period.end, DEMO_END)
+    )
+    platform = Platform(settings)
+    with console.status("Starter platformen (indlejret, uden servere) ..."):
+        platform.start()
+    try:
+        with console.status(f"Indlæser {plan.name} og demodata ..."):
+            activities = seed_agreement(settings, agreement)
+            wait_until_synced(settings)
+            accepted, duplicates = post_events(settings, events)
+            wait_until_synced(settings)
+        console.print(
+            f"[bold]{plan.name}[/]: {activities} aktiviteter, "
+            f"{accepted} nye og {duplicates} allerede kendte demo-sessioner "
+            f"(data i {settings.data_dir.resolve()})"
+        )
+        _print_sessions(_query_sessions(settings, plan.id, url=None))
+        if not no_dashboard:
+            _run_dashboard(settings, port)
+    finally:
+        platform.stop()
+
+
+def _run_dashboard(settings: Settings, port: int) -> None:
+    from services import dashboard
+
+    script = Path(dashboard.__file__).with_name("app.py")
+    env = {
+        "HELHED_INDICATORS_HTTP": settings.indicators_http,
+        "HELHED_AGREEMENTS_HTTP": settings.agreements_http,
+        "HELHED_ACTIVITIES_HTTP": settings.activities_http,
+    }
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    console.print(f"Dashboard: http://localhost:{port}  (Ctrl-C stopper)")
+    process = subprocess.Popen(command, env={**os.environ, **env})  # noqa: S603
+    try:
+        while process.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@app.command()
+def services(
+    service: Annotated[
+        list[str] | None,
+        typer.Option("--service", "-s", help="Run only these (default: all three)."),
+    ] = None,
+) -> None:
+    """Run the nameko services against AMQP_URI and the configured databases."""
+    from shared.runner import Platform
+
+    settings = Settings()
+    names = [_service_name(name) for name in service or SERVICE_NAMES]
+    platform = Platform(settings, names).start()
+    console.print(f"Kører {', '.join(names)} mod {settings.amqp_uri.split('@')[-1]}")
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        platform.stop()
+
+
+def _service_name(name: str) -> ServiceName:
+    if name not in SERVICE_NAMES:
+        raise typer.BadParameter(f"{name!r} is not one of {', '.join(SERVICE_NAMES)}")
+    return name  # type: ignore[return-value]
+
+
+@query_app.command("sessions")
+def query_sessions(
+    plan: Annotated[str, typer.Option("--plan", help="The plan id.")],
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    url: Annotated[
+        str | None, typer.Option(help="The indicators service, if it runs.")
+    ] = None,
+    data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
+) -> None:
+    """Sessions held and participants per quarter for one plan."""
+    result = _query_sessions(_settings(data_dir), plan, url)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_sessions(result)
+
+
+def _query_sessions(settings: Settings, plan_id: str, url: str | None) -> dict[str, Any]:
+    from services.indicators.queries import UnknownPlanError, sessions_per_quarter
+
+    if url:
+        response = requests.get(f"{url.rstrip('/')}/plans/{plan_id}/sessions", timeout=30)
+        if response.status_code == 404:
+            _fail(response.json()["error"])
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+    from shared.store import views_engine
+
+    engine = views_engine(settings.database_url("indicators"))
+    try:
+        return sessions_per_quarter(engine, plan_id)
+    except UnknownPlanError as error:
+        _fail(f"{error} (har du kørt 'helhed demo'?)")
+    except Exception as error:  # a fresh data dir has no tables yet
+        if "no such table" in str(error):
+            _fail(f"ingen data i {settings.data_dir} (kør 'helhed demo' først)")
+        raise
+    finally:
+        engine.dispose()
+    raise AssertionError("unreachable")
+
+
+def _print_sessions(result: dict[str, Any]) -> None:
+    table = Table(title=f"{result['plan_name']}: sessioner pr. kvartal")
+    for column in ("Kvartal", "Sessioner", "Deltagere", "Nye deltagere"):
+        table.add_column(column, justify="right")
+    for row in result["quarters"]:
+        table.add_row(
+            row["quarter"],
+            str(row["sessions"]),
+            str(row["participants"]),
+            str(row["new_participants"]),
+        )
+    Console().print(table)
+
+
+@app.command()
+def schemas(
+    out: Annotated[Path, typer.Option(help="Where to write them.")] = Path("docs/schemas"),
+) -> None:
+    """Write the JSON Schema of every published event type to OUT."""
+    from shared.contracts.registry import json_schemas
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, schema in json_schemas().items():
+        (out / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    console.print(f"{len(json_schemas())} skemaer skrevet til {out}")
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]Fejl:[/] {message}")
+    raise typer.Exit(code=1)

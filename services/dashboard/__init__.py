@@ -1,0 +1,1 @@
+"""The Streamlit dashboard, in Danish; it reads through the indicators query API."""
