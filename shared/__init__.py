@@ -1,1 +1,1 @@
-"""The project's own shared code: contracts (published language), bus, store and settings."""
+"""The project's own shared code: contracts, bus, store and settings."""

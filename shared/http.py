@@ -28,7 +28,9 @@ def json_response(status: int, body: Any) -> Response:
     return Response(text, status=status, mimetype=JSON)
 
 
-def problem(status: int, message: str, problems: list[dict[str, str]] | None = None) -> Response:
+def problem(
+    status: int, message: str, problems: list[dict[str, str]] | None = None
+) -> Response:
     body: dict[str, Any] = {"error": message}
     if problems:
         body["problems"] = problems

@@ -69,7 +69,7 @@ class Settings(BaseSettings):
 
     def base_url(self, service: ServiceName) -> str:
         host, port = self.http_address(service).rsplit(":", 1)
-        if host in ("0.0.0.0", ""):  # noqa: S104 - a bind address, not a target
+        if host in ("0.0.0.0", ""):
             host = "127.0.0.1"
         return f"http://{host}:{port}"
 

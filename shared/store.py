@@ -79,9 +79,7 @@ def views_engine(database_url: str) -> Engine:
         path = Path(url.database or "")
         views = path.with_name(f"{path.stem}-views{path.suffix}")
         views.parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(
-            f"sqlite:///{views}", connect_args={"timeout": 30}
-        )
+        engine = sa.create_engine(f"sqlite:///{views}", connect_args={"timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: object, _record: object) -> None:

@@ -9,8 +9,6 @@ from shared.green import green
 
 green()  # before anything imports socket, threading or psycopg
 
-import os  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
@@ -20,46 +18,18 @@ import pytest  # noqa: E402
 
 from shared.settings import SERVICE_NAMES, Settings  # noqa: E402
 from shared.store import drop_schema  # noqa: E402
-
-RABBIT_HOST, RABBIT_PORT = "127.0.0.1", 5672
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-IN_CI = os.environ.get("CI") == "true"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _reachable(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def require(name: str, host: str, port: int) -> None:
-    if _reachable(host, port):
-        return
-    message = f"{name} is not reachable on {host}:{port}"
-    if IN_CI:
-        pytest.fail(f"{message} (CI=true: integration services are required)")
-    pytest.skip(f"{message}; run `make services-up`")
+from tests.support import (  # noqa: E402
+    PG_URL,
+    RABBIT_HOST,
+    RABBIT_PORT,
+    clear_memory_transport,
+    free_port,
+    require,
+)
 
 
 def _ports() -> dict[str, str]:
     return {f"{name}_http": f"127.0.0.1:{free_port()}" for name in SERVICE_NAMES}
-
-
-def clear_memory_transport() -> None:
-    """kombu's memory transport is process-global: empty it between tests."""
-    from kombu.transport import memory
-
-    memory.Channel.queues.clear()
-    memory.Transport.global_state.clear()
 
 
 @pytest.fixture
@@ -77,7 +47,17 @@ def rabbit_vhost() -> Iterator[str]:
     vhost = f"helhed-test-{uuid.uuid4().hex[:10]}"
     subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True)
     subprocess.run(
-        ["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+        [
+            "rabbitmqctl",
+            "-q",
+            "set_permissions",
+            "-p",
+            vhost,
+            "guest",
+            ".*",
+            ".*",
+            ".*",
+        ],
         check=True,
     )
     yield f"amqp://guest:guest@{RABBIT_HOST}:{RABBIT_PORT}/{vhost}"

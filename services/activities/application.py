@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
@@ -11,6 +10,8 @@ from services.activities.domain import ReceivedEvent, content_hash, received_id
 from shared.eventstore import ServiceApplication
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from services.activities.validation import ValidEvent
     from shared.contracts.ingest import Status
 

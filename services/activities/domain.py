@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 NAMESPACE = uuid5(NAMESPACE_URL, "urn:helhed:activities")
 

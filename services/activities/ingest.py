@@ -33,7 +33,9 @@ def ingest_batch(
     if not isinstance(raw, list):
         raise BadRequestError("a batch must be a JSON array of CloudEvents")
     if len(raw) > MAX_BATCH:
-        raise BadRequestError(f"a batch holds at most {MAX_BATCH} events, not {len(raw)}")
+        raise BadRequestError(
+            f"a batch holds at most {MAX_BATCH} events, not {len(raw)}"
+        )
     checked = [_check(item, plans) for item in raw]
     valid = [item for item in checked if not isinstance(item, IngestResult)]
     refused = len(valid) < len(checked)
@@ -75,12 +77,14 @@ def _result(valid: ValidEvent, status: str) -> IngestResult:
         problems.append(
             Problem(
                 field="id",
-                message="an event with this source and id was stored with other content",
+                message="this source and id were stored before with other content",
             )
         )
     if status == "rejected":
         problems.append(
-            Problem(field="", message="not stored: another event in the batch was refused")
+            Problem(
+                field="", message="not stored: another event in the batch was refused"
+            )
         )
     return IngestResult(
         id=valid.incoming.id,

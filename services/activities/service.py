@@ -41,7 +41,9 @@ class ActivitiesService:
         plans = self.backend.known_plans()
         if request.mimetype == BATCH_CONTENT_TYPE:
             atomic = request.args.get("atomic", "false").lower() in ("1", "true", "yes")
-            batch = ingest_batch(self.backend.app, plans, payload, all_or_nothing=atomic)
+            batch = ingest_batch(
+                self.backend.app, plans, payload, all_or_nothing=atomic
+            )
             return json_response(422 if atomic and batch.rejected else 200, batch)
         result = ingest_one(self.backend.app, plans, payload)
         return json_response(STATUS_CODES[result.status], result)

@@ -40,19 +40,20 @@ class ValidEvent:
 
 
 def problems_of(error: ValidationError, prefix: str = "") -> list[Problem]:
-    return [
-        Problem(
-            field=prefix + ".".join(str(part) for part in item["loc"]) or prefix.strip("."),
-            message=item["msg"],
-        )
-        for item in error.errors()
-    ]
+    problems = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"])
+        field = f"{prefix}{path}" if path else prefix.rstrip(".")
+        problems.append(Problem(field=field, message=item["msg"]))
+    return problems
 
 
 def parse(raw: Any) -> IncomingEvent:
     """A structured CloudEvent from decoded JSON, or RejectedError."""
     if not isinstance(raw, dict):
-        raise RejectedError([Problem(field="", message="an event must be a JSON object")])
+        raise RejectedError(
+            [Problem(field="", message="an event must be a JSON object")]
+        )
     try:
         return IncomingEvent.model_validate(raw)
     except ValidationError as error:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -10,6 +9,8 @@ import sqlalchemy as sa
 from shared.contracts.agreements import ActivityPlanned, PlanRegistered
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlalchemy.engine import Connection, Engine
 
     from shared.contracts.envelope import IntegrationEvent

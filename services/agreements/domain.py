@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
+if TYPE_CHECKING:
+    from datetime import date
 
 NAMESPACE = uuid5(NAMESPACE_URL, "urn:helhed:agreements")
 
@@ -116,7 +118,12 @@ class Plan(Aggregate):
 
     @event(Registered)
     def __init__(
-        self, plan_id: str, name: str, kommune: str, period_start: date, period_end: date
+        self,
+        plan_id: str,
+        name: str,
+        kommune: str,
+        period_start: date,
+        period_end: date,
     ) -> None:
         self.plan_id = plan_id
         self.name = name

@@ -61,7 +61,9 @@ class AgreementsService:
     def plan_activity(self, request: Request, plan_id: str) -> Response:
         command = PlanActivity.model_validate(read_json(request))
         self.backend.app.plan_activity(plan_id, **command.model_dump())
-        return json_response(201, {"plan_id": plan_id, "activity_id": command.activity_id})
+        return json_response(
+            201, {"plan_id": plan_id, "activity_id": command.activity_id}
+        )
 
     @http("GET", "/plans/<string:plan_id>")
     @json_endpoint(ERRORS)

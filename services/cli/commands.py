@@ -106,7 +106,7 @@ def _run_dashboard(settings: Settings, port: int) -> None:
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     console.print(f"Dashboard: http://localhost:{port}  (Ctrl-C stopper)")
-    process = subprocess.Popen(command, env={**os.environ, **env})  # noqa: S603
+    process = subprocess.Popen(command, env={**os.environ, **env})
     try:
         while process.poll() is None:
             time.sleep(0.5)
@@ -161,11 +161,15 @@ def query_sessions(
         _print_sessions(result)
 
 
-def _query_sessions(settings: Settings, plan_id: str, url: str | None) -> dict[str, Any]:
+def _query_sessions(
+    settings: Settings, plan_id: str, url: str | None
+) -> dict[str, Any]:
     from services.indicators.queries import UnknownPlanError, sessions_per_quarter
 
     if url:
-        response = requests.get(f"{url.rstrip('/')}/plans/{plan_id}/sessions", timeout=30)
+        response = requests.get(
+            f"{url.rstrip('/')}/plans/{plan_id}/sessions", timeout=30
+        )
         if response.status_code == 404:
             _fail(response.json()["error"])
         response.raise_for_status()
@@ -203,7 +207,9 @@ def _print_sessions(result: dict[str, Any]) -> None:
 
 @app.command()
 def schemas(
-    out: Annotated[Path, typer.Option(help="Where to write them.")] = Path("docs/schemas"),
+    out: Annotated[Path, typer.Option(help="Where to write them.")] = Path(
+        "docs/schemas"
+    ),
 ) -> None:
     """Write the JSON Schema of every published event type to OUT."""
     from shared.contracts.registry import json_schemas

@@ -1,1 +1,1 @@
-"""Demo data, plainly labelled as such: the real Nordvest agreement, generated events."""
+"""Demo data, plainly labelled: the real Nordvest agreement, generated events."""

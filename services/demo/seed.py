@@ -42,7 +42,11 @@ def seed_agreement(settings: Settings, agreement: AgreementFile) -> int:
         forum_id = plan.forum.id
         _post(
             f"{base}/fora",
-            {"forum_id": forum_id, "name": plan.forum.name, "kommune": plan.forum.kommune},
+            {
+                "forum_id": forum_id,
+                "name": plan.forum.name,
+                "kommune": plan.forum.kommune,
+            },
         )
     _post(
         f"{base}/plans",
@@ -83,7 +87,9 @@ def post_events(settings: Settings, events: list[dict[str, Any]]) -> tuple[int, 
         )
         body = response.json()
         if body["rejected"] or body["conflicts"]:
-            refused = [r for r in body["results"] if r["status"] in ("rejected", "conflict")]
+            refused = [
+                r for r in body["results"] if r["status"] in ("rejected", "conflict")
+            ]
             raise SeedError(f"demo events refused: {refused[:3]}")
         accepted += body["accepted"]
         duplicates += body["duplicates"]

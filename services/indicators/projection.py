@@ -50,7 +50,9 @@ def _activity_planned(conn: Connection, event: IntegrationEvent) -> None:
     activity = ActivityPlanned.model_validate(event.data)
     conn.execute(
         sa.insert(views.activities).values(
-            plan_id=activity.plan_id, activity_id=activity.activity_id, name=activity.name
+            plan_id=activity.plan_id,
+            activity_id=activity.activity_id,
+            name=activity.name,
         )
     )
 

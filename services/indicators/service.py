@@ -55,6 +55,8 @@ class IndicatorsService:
             200,
             {
                 "service": self.name,
-                "following": {name: follower.position(name) for name in follower.leaders},
+                "following": {
+                    name: follower.position(name) for name in follower.leaders
+                },
             },
         )

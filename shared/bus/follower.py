@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 class Projection(Protocol):
     """Read-model code: applies one event inside the caller's transaction."""
 
-    def apply(self, conn: Connection, producer: str, event: IntegrationEvent) -> None:
-        ...
+    def apply(
+        self, conn: Connection, producer: str, event: IntegrationEvent
+    ) -> None: ...
 
 
 class LeaderLog(Protocol):

@@ -32,7 +32,9 @@ def http_follower(
     """A follower of the service's leaders, reading their logs over HTTP."""
     tracking_metadata.create_all(engine)
     metadata.create_all(engine)
-    leaders = {name: HttpLeaderLog(settings.base_url(name)) for name in LEADERS[service]}
+    leaders = {
+        name: HttpLeaderLog(settings.base_url(name)) for name in LEADERS[service]
+    }
     return Follower(engine, projection, leaders)
 
 

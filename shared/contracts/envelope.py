@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -66,4 +65,3 @@ class NotificationPage(BaseModel):
     upto: int = Field(ge=0, description="Log position this page covers up to.")
     head: int = Field(ge=0, description="The producer's highest position now.")
     events: list[IntegrationEvent]
-
