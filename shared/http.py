@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers import Response
 
+from shared.access import ForbiddenError, UnauthenticatedError
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -80,6 +82,10 @@ def json_endpoint(
                 return handler(*args, **kwargs)
             except BadRequestError as error:
                 return problem(400, str(error))
+            except UnauthenticatedError as error:
+                return problem(401, str(error))
+            except ForbiddenError as error:
+                return problem(403, str(error))
             except ValidationError as error:
                 return problem(422, "invalid request", validation_problems(error))
             except Exception as error:

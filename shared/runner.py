@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import requests
 
-from shared.settings import SERVICE_NAMES
+from shared.settings import LEADERS, SERVICE_NAMES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -100,25 +100,35 @@ def wait_until_serving(
 
 
 def wait_until_synced(settings: Settings, timeout: float = 60.0) -> dict[str, int]:
-    """Block until every follower has applied its leaders' logs to their heads."""
+    """Block until every follower has applied its leaders' logs to their heads;
+    return the heads."""
     deadline = time.monotonic() + timeout
     while True:
-        heads = {
-            name: int(health(settings, name)["head"])  # type: ignore[call-overload]
-            for name in ("agreements", "activities")
-        }
-        behind = {}
-        for follower, leaders in (
-            ("activities", ("agreements",)),
-            ("indicators", ("agreements", "activities")),
-        ):
-            following = health(settings, follower)["following"]  # type: ignore[literal-required]
-            for leader in leaders:
-                position = int(following[leader])  # type: ignore[index]
-                if position < heads[leader]:
-                    behind[f"{follower}<-{leader}"] = heads[leader] - position
+        try:
+            heads, behind = _lag(settings)
+        except requests.RequestException as error:  # a busy service answers late
+            heads, behind = {}, {"unanswered": str(error)}
         if not behind:
             return heads
         if time.monotonic() > deadline:
             raise TimeoutError(f"followers still behind: {behind}")
         time.sleep(0.05)
+
+
+def _lag(settings: Settings) -> tuple[dict[str, int], dict[str, object]]:
+    """The leaders' heads, and how far each follower is behind them."""
+    heads = {
+        name: int(str(health(settings, name)["head"]))
+        for name in ("agreements", "activities")
+    }
+    behind: dict[str, object] = {}
+    for follower, leaders in LEADERS.items():
+        if not leaders:
+            continue
+        following = health(settings, follower)["following"]
+        assert isinstance(following, dict)
+        for leader in leaders:
+            position = int(following[leader])
+            if position < heads[leader]:
+                behind[f"{follower}<-{leader}"] = heads[leader] - position
+    return heads, behind

@@ -43,13 +43,7 @@ class Settings(BaseSettings):
     agreements_http: str = "127.0.0.1:8001"
     activities_http: str = "127.0.0.1:8002"
     indicators_http: str = "127.0.0.1:8003"
-    relay_interval: float = Field(
-        default=0.05, description="Seconds between relay polls of the notification log."
-    )
     relay_batch: int = Field(default=500, description="Events per published message.")
-    catch_up_interval: float = Field(
-        default=2.0, description="Seconds between consumers' pulls of leaders' logs."
-    )
     max_workers: int = 10
 
     @property

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from shared.contracts.agreements import ActivityPlanned, PlanRegistered
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from datetime import date
 
     from sqlalchemy.engine import Connection, Engine
@@ -36,7 +38,13 @@ known_activities = sa.Table(
 class KnownPlansProjection:
     """Applies agreements' events to the known plans and activities."""
 
-    def apply(self, conn: Connection, producer: str, event: IntegrationEvent) -> None:
+    def apply(
+        self, conn: Connection, producer: str, events: Sequence[IntegrationEvent]
+    ) -> None:
+        for event in events:
+            self._apply_one(conn, event)
+
+    def _apply_one(self, conn: Connection, event: IntegrationEvent) -> None:
         if event.type == PlanRegistered.TYPE:
             plan = PlanRegistered.model_validate(event.data)
             conn.execute(

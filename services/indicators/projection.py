@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from services.indicators import views
 from services.indicators.periods import quarter_of
+from shared.sql import add_to
 from shared.contracts.activities import SessionHeld
 from shared.contracts.agreements import (
     ActivityPlanned,
@@ -17,18 +19,48 @@ from shared.contracts.agreements import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy.engine import Connection
 
     from shared.contracts.envelope import IntegrationEvent
 
 
 class IndicatorsProjection:
-    """One method per event type; unknown types are skipped (tracked all the same)."""
+    """One function per event type; unknown types are skipped (tracked all the same).
 
-    def apply(self, conn: Connection, producer: str, event: IntegrationEvent) -> None:
-        handler = _HANDLERS.get(event.type)
-        if handler is not None:
-            handler(conn, event)
+    Sessions are added up per (plan, activity, quarter) in memory and written with
+    one upsert per delivery: increments commute, so this equals event-by-event.
+    """
+
+    def apply(
+        self, conn: Connection, producer: str, events: Sequence[IntegrationEvent]
+    ) -> None:
+        sessions: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        for event in events:
+            if event.type == SessionHeld.TYPE:
+                _add_session(sessions, event)
+                continue
+            handler = _HANDLERS.get(event.type)
+            if handler is not None:
+                handler(conn, event)
+        add_to(
+            conn,
+            views.session_counts,
+            [
+                {
+                    "plan_id": plan_id,
+                    "activity_id": activity_id,
+                    "quarter": quarter,
+                    "sessions": counts[0],
+                    "participants": counts[1],
+                    "new_participants": counts[2],
+                }
+                for (plan_id, activity_id, quarter), counts in sessions.items()
+            ],
+            key=("plan_id", "activity_id", "quarter"),
+            add=("sessions", "participants", "new_participants"),
+        )
 
 
 def _forum_registered(conn: Connection, event: IntegrationEvent) -> None:
@@ -57,32 +89,16 @@ def _activity_planned(conn: Connection, event: IntegrationEvent) -> None:
     )
 
 
-def _session_held(conn: Connection, event: IntegrationEvent) -> None:
+def _add_session(
+    sessions: dict[tuple[str, str, str], list[int]], event: IntegrationEvent
+) -> None:
     session = SessionHeld.model_validate(event.data)
-    key = {
-        "plan_id": session.plan_id,
-        "activity_id": session.activity_id,
-        "quarter": quarter_of(event.time.date()),
-    }
-    table = views.session_counts
-    moved = conn.execute(
-        sa.update(table)
-        .where(*(table.c[name] == value for name, value in key.items()))
-        .values(
-            sessions=table.c.sessions + 1,
-            participants=table.c.participants + session.participants,
-            new_participants=table.c.new_participants + session.new_participants,
-        )
-    ).rowcount
-    if not moved:
-        conn.execute(
-            sa.insert(table).values(
-                **key,
-                sessions=1,
-                participants=session.participants,
-                new_participants=session.new_participants,
-            )
-        )
+    counts = sessions[
+        (session.plan_id, session.activity_id, quarter_of(event.time.date()))
+    ]
+    counts[0] += 1
+    counts[1] += session.participants
+    counts[2] += session.new_participants
 
 
 _HANDLERS = {
@@ -90,5 +106,4 @@ _HANDLERS = {
     PlanJoinedForum.TYPE: _plan_joined_forum,
     PlanRegistered.TYPE: _plan_registered,
     ActivityPlanned.TYPE: _activity_planned,
-    SessionHeld.TYPE: _session_held,
 }

@@ -74,8 +74,15 @@ class Follower:
         return int(found or 0)
 
     def receive(self, delivery: Delivery) -> str:
-        """Apply a delivery; return "applied", "duplicate" or "filled"."""
-        with self._lock:
+        """Apply a delivery: "applied", "duplicate", "filled" or "deferred".
+
+        "deferred": another worker is applying this producer's log right now; it,
+        the next delivery or the catch-up timer will cover these events (from the
+        leader's log), so waiting here would only tie up a worker.
+        """
+        if not self._lock.acquire(blocking=False):
+            return "deferred"
+        try:
             last = self.position(delivery.producer)
             if delivery.upto <= last:
                 return "duplicate"
@@ -84,9 +91,11 @@ class Follower:
                 return "filled"
             self._apply(delivery.producer, last, delivery.upto, delivery.events)
             return "applied"
+        finally:
+            self._lock.release()
 
     def catch_up(self, producer: str | None = None) -> int:
-        """Pull every leader's (or one leader's) log to its head; return events."""
+        """Pull every leader's (or one leader's) log up to the head it has now."""
         applied = 0
         with self._lock:
             for name in [producer] if producer else list(self.leaders):
@@ -94,6 +103,8 @@ class Follower:
         return applied
 
     def _catch_up(self, producer: str, until: int | None) -> int:
+        """Pull pages after the tracked position until ``until``, or else until the
+        head the leader reported on the first page (not a head that keeps moving)."""
         leader = self.leaders[producer]
         applied = 0
         last = self.position(producer)
@@ -101,6 +112,8 @@ class Follower:
             page = leader.page(last, self.page_size)
             if page.upto <= last:
                 break
+            if until is None:
+                until = page.head
             applied += self._apply(producer, last, page.upto, page.events)
             last = page.upto
         return applied
@@ -116,8 +129,8 @@ class Follower:
         try:
             with self.engine.begin() as conn:
                 _move_tracking(conn, producer, last, upto)
-                for event in fresh:
-                    self.projection.apply(conn, producer, event)
+                if fresh:
+                    self.projection.apply(conn, producer, fresh)
         except IntegrityError as error:
             raise TrackingConflictError(
                 f"tracking of {producer} moved past {last} concurrently"

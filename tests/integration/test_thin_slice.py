@@ -250,7 +250,10 @@ def test_a_consumer_killed_after_its_commit_but_before_the_ack_counts_once(
         scenario.sync()
         eventlet.sleep(0.5)
         # then RabbitMQ redelivered the unacked message, and it counted once
-        assert (upto, "duplicate") in received
+        # ("deferred" when the start-up catch-up held the lock at that moment)
+        redelivered = [result for position, result in received if position == upto]
+        assert redelivered
+        assert set(redelivered) <= {"duplicate", "deferred"}
         assert scenario.sessions()["total_sessions"] == 1
         assert scenario.sessions()["total_participants"] == 6
     finally:
