@@ -18,7 +18,7 @@ def add_to(
     key: Sequence[str],
     add: Sequence[str],
 ) -> None:
-    """Insert rows, or add their ``add`` columns to the rows already there (one statement)."""
+    """Insert rows, or add their ``add`` columns to rows already there, at once."""
     if not rows:
         return
     if conn.dialect.name == "postgresql":

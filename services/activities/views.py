@@ -10,7 +10,6 @@ from shared.contracts.agreements import ActivityPlanned, PlanRegistered
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
     from datetime import date
 
     from sqlalchemy.engine import Connection, Engine

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from services.agreements.domain import AgreementsError, Forum, Plan
+from services.agreements.domain.errors import AgreementsError
+from services.agreements.domain.registry import Forum, Plan
 from shared.eventstore import ServiceApplication
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from services.agreements.domain import Forum, Plan
+from services.agreements.domain.registry import Forum, Plan
 from shared.contracts import agreements as contracts
 from shared.contracts.envelope import IntegrationEvent
 from shared.contracts.registry import schema_uri

@@ -10,7 +10,7 @@ from nameko.web.handlers import http
 
 from services.agreements.application import AlreadyRegisteredError, NotFoundError
 from services.agreements.dependencies import AgreementsBackend, build
-from services.agreements.domain import AgreementsError
+from services.agreements.domain.errors import AgreementsError
 from shared.bus.providers import Backend, publisher
 from shared.bus.remote import serve_page
 from shared.contracts.agreements import PlanActivity, RegisterForum, RegisterPlan

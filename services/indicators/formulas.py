@@ -47,7 +47,8 @@ def evaluate(
     if definition.measure is not None:
         number, used = measure(definition.measure, within)
         return Value(number * definition.factor, None, None, used)
-    assert definition.numerator is not None and definition.denominator is not None
+    assert definition.numerator is not None
+    assert definition.denominator is not None
     numerator, used_n = measure(definition.numerator, within)
     denominator, used_d = measure(definition.denominator, within)
     value = numerator / denominator * definition.factor if denominator else None

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from services.indicators import views
 from services.indicators.periods import quarter_of
-from shared.sql import add_to
 from shared.contracts.activities import SessionHeld
 from shared.contracts.agreements import (
     ActivityPlanned,
@@ -17,6 +16,7 @@ from shared.contracts.agreements import (
     PlanJoinedForum,
     PlanRegistered,
 )
+from shared.sql import add_to
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
