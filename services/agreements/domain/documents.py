@@ -70,6 +70,7 @@ class Version:
         self.significant = significant
         self.needs = needs
         self.approvals: dict[Approver, str] = {}
+        self.approved_at: int | None = None  # log position of the last approval
         self.status = VersionStatus.DRAFT
 
     @property
@@ -116,6 +117,7 @@ class AgreementDocument(Aggregate):
         role: str
         approved_by: str
         complete: bool
+        log_position: int
 
     @staticmethod
     def create_id(plan_id: str, kind: str, key: str, **_: Any) -> UUID:
@@ -190,8 +192,11 @@ class AgreementDocument(Aggregate):
             )
         self._submitted(version=number, submitted_by=submitted_by)
 
-    def approve(self, number: int, role: Approver, approved_by: str) -> bool:
-        """Record one approval; True when the version is now in force."""
+    def approve(
+        self, number: int, role: Approver, approved_by: str, log_position: int
+    ) -> bool:
+        """Record one approval, pinned to the log position it was given at;
+        True when the version is now in force."""
         version = self.get_version(number)
         if version.status is not VersionStatus.SUBMITTED:
             raise NotSubmittedError(
@@ -205,7 +210,11 @@ class AgreementDocument(Aggregate):
             )
         complete = version.missing == {role}
         self._approved(
-            version=number, role=role.value, approved_by=approved_by, complete=complete
+            version=number,
+            role=role.value,
+            approved_by=approved_by,
+            complete=complete,
+            log_position=log_position,
         )
         return complete
 
@@ -227,9 +236,17 @@ class AgreementDocument(Aggregate):
         self.versions[version - 1].status = VersionStatus.SUBMITTED
 
     @event(Approved)
-    def _approved(self, version: int, role: str, approved_by: str, complete: bool) -> None:
+    def _approved(
+        self,
+        version: int,
+        role: str,
+        approved_by: str,
+        complete: bool,
+        log_position: int,
+    ) -> None:
         target = self.versions[version - 1]
         target.approvals[Approver(role)] = approved_by
+        target.approved_at = log_position
         if complete:
             target.status = VersionStatus.APPROVED
 
