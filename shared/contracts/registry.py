@@ -17,6 +17,16 @@ DATA_MODELS: dict[tuple[str, int], type[BaseModel]] = {
         agreements.PlanRegistered,
         agreements.PlanJoinedForum,
         agreements.ActivityPlanned,
+        agreements.PlanLeftForum,
+        agreements.BoardRegistered,
+        agreements.BoardGovernsPlan,
+        agreements.ActivityStatusChanged,
+        agreements.FollowUpRecorded,
+        agreements.DocumentVersionApproved,
+        agreements.RevisionRecorded,
+        agreements.IndicatorDefined,
+        agreements.TokenIssued,
+        agreements.TokenRevoked,
         activities.SessionHeld,
     )
 }

@@ -32,6 +32,8 @@ class IndicatorDefinition(Aggregate):
 
     class Redefined(Aggregate.Event):
         TOPIC = "agreements.IndicatorRedefined"
+        plan_id: str
+        indicator_id: str
         effective_from: date
         definition: dict[str, Any]
         reason: str
@@ -58,7 +60,13 @@ class IndicatorDefinition(Aggregate):
             raise DefinitionDateError(
                 f"{self.indicator_id}: a new definition must take effect after {last}"
             )
-        self._redefined(effective_from=effective_from, definition=definition, reason=reason)
+        self._redefined(
+            plan_id=self.plan_id,
+            indicator_id=self.indicator_id,
+            effective_from=effective_from,
+            definition=definition,
+            reason=reason,
+        )
 
     def in_force(self, on: date) -> dict[str, Any] | None:
         """The definition in force on a day (None before the first took effect)."""
@@ -70,7 +78,12 @@ class IndicatorDefinition(Aggregate):
 
     @event(Redefined)
     def _redefined(
-        self, effective_from: date, definition: dict[str, Any], reason: str
+        self,
+        plan_id: str,
+        indicator_id: str,
+        effective_from: date,
+        definition: dict[str, Any],
+        reason: str,
     ) -> None:
         self.versions.append((effective_from, definition))
 

@@ -95,6 +95,9 @@ class AgreementDocument(Aggregate):
         source_digest: str
 
     class Drafted(Aggregate.Event):
+        plan_id: str
+        kind: str
+        key: str
         TOPIC = "agreements.RevisionDrafted"
         version: int
         content: dict[str, Any]
@@ -102,22 +105,32 @@ class AgreementDocument(Aggregate):
         significant: bool
 
     class Edited(Aggregate.Event):
+        plan_id: str
+        kind: str
+        key: str
         TOPIC = "agreements.DraftEdited"
         version: int
         content: dict[str, Any]
 
     class Submitted(Aggregate.Event):
+        plan_id: str
+        kind: str
+        key: str
         TOPIC = "agreements.RevisionSubmitted"
         version: int
         submitted_by: str
 
     class Approved(Aggregate.Event):
+        plan_id: str
+        kind: str
+        key: str
         TOPIC = "agreements.RevisionApproved"
         version: int
         role: str
         approved_by: str
         complete: bool
         log_position: int
+        content: dict[str, Any] | None  # the content in force, once complete
 
     @staticmethod
     def create_id(plan_id: str, kind: str, key: str, **_: Any) -> UUID:
@@ -171,7 +184,11 @@ class AgreementDocument(Aggregate):
             )
         number = len(self.versions) + 1
         self._drafted(
-            version=number, content=content, reason=reason, significant=significant
+            **self._ref(),
+            version=number,
+            content=content,
+            reason=reason,
+            significant=significant,
         )
         return number
 
@@ -182,7 +199,7 @@ class AgreementDocument(Aggregate):
                 f"version {number} is {version.status} and cannot be edited in place; "
                 "draft a new version"
             )
-        self._edited(version=number, content=content)
+        self._edited(**self._ref(), version=number, content=content)
 
     def submit(self, number: int, submitted_by: str) -> None:
         version = self.get_version(number)
@@ -190,7 +207,7 @@ class AgreementDocument(Aggregate):
             raise ApprovedVersionIsImmutableError(
                 f"version {number} is {version.status}; only a draft can be submitted"
             )
-        self._submitted(version=number, submitted_by=submitted_by)
+        self._submitted(**self._ref(), version=number, submitted_by=submitted_by)
 
     def approve(
         self, number: int, role: Approver, approved_by: str, log_position: int
@@ -210,39 +227,59 @@ class AgreementDocument(Aggregate):
             )
         complete = version.missing == {role}
         self._approved(
+            **self._ref(),
             version=number,
             role=role.value,
             approved_by=approved_by,
             complete=complete,
             log_position=log_position,
+            content=version.content if complete else None,
         )
         return complete
+
+    def _ref(self) -> dict[str, str]:
+        return {"plan_id": self.plan_id, "kind": self.kind.value, "key": self.key}
 
     # mutators
 
     @event(Drafted)
     def _drafted(
-        self, version: int, content: dict[str, Any], reason: str, significant: bool
+        self,
+        plan_id: str,
+        kind: str,
+        key: str,
+        version: int,
+        content: dict[str, Any],
+        reason: str,
+        significant: bool,
     ) -> None:
         needs = required_approvals(self.kind, significant)
         self.versions.append(Version(version, content, reason, significant, needs))
 
     @event(Edited)
-    def _edited(self, version: int, content: dict[str, Any]) -> None:
+    def _edited(
+        self, plan_id: str, kind: str, key: str, version: int, content: dict[str, Any]
+    ) -> None:
         self.versions[version - 1].content = content
 
     @event(Submitted)
-    def _submitted(self, version: int, submitted_by: str) -> None:
+    def _submitted(
+        self, plan_id: str, kind: str, key: str, version: int, submitted_by: str
+    ) -> None:
         self.versions[version - 1].status = VersionStatus.SUBMITTED
 
     @event(Approved)
     def _approved(
         self,
+        plan_id: str,
+        kind: str,
+        key: str,
         version: int,
         role: str,
         approved_by: str,
         complete: bool,
         log_position: int,
+        content: dict[str, Any] | None,
     ) -> None:
         target = self.versions[version - 1]
         target.approvals[Approver(role)] = approved_by
