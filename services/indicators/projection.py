@@ -75,7 +75,13 @@ def _plan_joined_forum(conn: Connection, event: IntegrationEvent) -> None:
 
 def _plan_registered(conn: Connection, event: IntegrationEvent) -> None:
     plan = PlanRegistered.model_validate(event.data)
-    conn.execute(sa.insert(views.plans).values(**plan.model_dump()))
+    conn.execute(
+        sa.insert(views.plans).values(
+            **plan.model_dump(
+                include={"plan_id", "name", "kommune", "period_start", "period_end"}
+            )
+        )
+    )
 
 
 def _activity_planned(conn: Connection, event: IntegrationEvent) -> None:
