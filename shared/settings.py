@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     agreements_http: str = "127.0.0.1:8001"
     activities_http: str = "127.0.0.1:8002"
     indicators_http: str = "127.0.0.1:8003"
+    admin_token: str | None = Field(
+        default=None,
+        description="The platform administrator's token (may do everything).",
+    )
     relay_batch: int = Field(default=500, description="Events per published message.")
     max_workers: int = 10
 

@@ -28,6 +28,9 @@ from tests.support import (  # noqa: E402
 )
 
 
+ADMIN_TOKEN = "hh_test-administrator"
+
+
 def _ports() -> dict[str, str]:
     return {f"{name}_http": f"127.0.0.1:{free_port()}" for name in SERVICE_NAMES}
 
@@ -36,7 +39,12 @@ def _ports() -> dict[str, str]:
 def embedded_settings(tmp_path: Path) -> Iterator[Settings]:
     """Settings for the embedded mode: memory:// and SQLite files under tmp_path."""
     clear_memory_transport()
-    yield Settings(amqp_uri="memory://", data_dir=tmp_path / "data", **_ports())
+    yield Settings(
+        amqp_uri="memory://",
+        data_dir=tmp_path / "data",
+        admin_token=ADMIN_TOKEN,
+        **_ports(),
+    )
     clear_memory_transport()
 
 
@@ -81,5 +89,9 @@ def amqp_settings(
 ) -> Settings:
     """Settings for production mode: the real RabbitMQ and PostgreSQL."""
     return Settings(
-        amqp_uri=rabbit_vhost, data_dir=tmp_path / "data", **pg_databases, **_ports()
+        amqp_uri=rabbit_vhost,
+        data_dir=tmp_path / "data",
+        admin_token=ADMIN_TOKEN,
+        **pg_databases,
+        **_ports(),
     )

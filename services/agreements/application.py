@@ -89,11 +89,13 @@ class Agreements(ServiceApplication):
         board_id: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> str:
-        """Register a helhedsplan; it joins its forum from its start, if one is named."""
+        """Register a helhedsplan; it joins its forum from its start, if named."""
         plan = Plan.register(plan_id, name, kommune, period_start, period_end, details)
         others: list[Forum | Board] = []
         if forum_id is not None:
-            forum = self._get(Forum, Forum.create_id(forum_id), "Samarbejdsforum", forum_id)
+            forum = self._get(
+                Forum, Forum.create_id(forum_id), "Samarbejdsforum", forum_id
+            )
             forum.join(plan_id, joined_on=period_start)
             others.append(forum)
         if board_id is not None:
@@ -159,12 +161,21 @@ class Agreements(ServiceApplication):
     # agreement documents and their revisions
 
     def import_document(
-        self, plan_id: str, kind: DocumentKind, key: str, content: dict[str, Any], digest: str
+        self,
+        plan_id: str,
+        kind: DocumentKind,
+        key: str,
+        content: dict[str, Any],
+        digest: str,
     ) -> None:
         """Record a document as agreed (version 1), e.g. from an agreement file."""
         self.plan(plan_id)  # it must exist
         document = AgreementDocument(
-            plan_id=plan_id, kind=kind.value, key=key, content=content, source_digest=digest
+            plan_id=plan_id,
+            kind=kind.value,
+            key=key,
+            content=content,
+            source_digest=digest,
         )
         self._save_new(document, f"{plan_id} {kind} {key}")
 
@@ -184,14 +195,24 @@ class Agreements(ServiceApplication):
         return number
 
     def edit_draft(
-        self, plan_id: str, kind: DocumentKind, key: str, version: int, content: dict[str, Any]
+        self,
+        plan_id: str,
+        kind: DocumentKind,
+        key: str,
+        version: int,
+        content: dict[str, Any],
     ) -> None:
         document = self.document(plan_id, kind, key)
         document.edit(version, content)
         self.save(document)
 
     def submit_revision(
-        self, plan_id: str, kind: DocumentKind, key: str, version: int, submitted_by: str
+        self,
+        plan_id: str,
+        kind: DocumentKind,
+        key: str,
+        version: int,
+        submitted_by: str,
     ) -> None:
         document = self.document(plan_id, kind, key)
         document.submit(version, submitted_by)
@@ -253,7 +274,11 @@ class Agreements(ServiceApplication):
     # indicator definitions
 
     def define_indicator(
-        self, plan_id: str, indicator_id: str, effective_from: date, definition: dict[str, Any]
+        self,
+        plan_id: str,
+        indicator_id: str,
+        effective_from: date,
+        definition: dict[str, Any],
     ) -> None:
         aggregate = IndicatorDefinition(
             plan_id=plan_id,

@@ -24,7 +24,7 @@ class Change:
 
 
 def diff(before: Any, after: Any, path: str = "") -> list[Change]:
-    """Changes from ``before`` to ``after``; list items with an ``id`` are matched by it."""
+    """Changes from ``before`` to ``after``; items with an ``id`` match by it."""
     if isinstance(before, dict) and isinstance(after, dict):
         changes: list[Change] = []
         for key in sorted(before.keys() | after.keys()):
@@ -41,7 +41,9 @@ def diff(before: Any, after: Any, path: str = "") -> list[Change]:
             return changes
         if len(before) == len(after):
             changes = []
-            for index, (old_item, new_item) in enumerate(zip(before, after, strict=True)):
+            for index, (old_item, new_item) in enumerate(
+                zip(before, after, strict=True)
+            ):
                 changes += diff(old_item, new_item, f"{path}[{index}]")
             return changes
     if before == after:

@@ -45,7 +45,9 @@ def _data(event: DomainEventProtocol) -> tuple[BaseModel, str | None] | None:
             ), event.forum_id
         case Forum.PlanJoined():
             return contracts.PlanJoinedForum(
-                forum_id=event.forum_id, plan_id=event.plan_id, joined_on=event.joined_on
+                forum_id=event.forum_id,
+                plan_id=event.plan_id,
+                joined_on=event.joined_on,
             ), event.forum_id
         case Forum.PlanLeft():
             return contracts.PlanLeftForum(

@@ -26,8 +26,13 @@ class SeedResult:
     duplicates: int
 
 
-def _post(url: str, body: Any, **kwargs: Any) -> requests.Response:
-    response = requests.post(url, json=body, timeout=60, **kwargs)
+def _post(
+    url: str, body: Any, token: str | None = None, **kwargs: Any
+) -> requests.Response:
+    headers = dict(kwargs.pop("headers", {}))
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    response = requests.post(url, json=body, timeout=60, headers=headers, **kwargs)
     if response.status_code >= 400 and response.status_code != 409:
         raise SeedError(f"POST {url} answered {response.status_code}: {response.text}")
     return response
@@ -58,6 +63,7 @@ def seed_agreement(settings: Settings, agreement: AgreementFile) -> int:
             "period_end": plan.period.end.isoformat(),
             "forum_id": forum_id,
         },
+        token=settings.admin_token,
     )
     count = 0
     for delaftale in agreement.delaftaler:
@@ -70,6 +76,7 @@ def seed_agreement(settings: Settings, agreement: AgreementFile) -> int:
                     "indsatsomraade": delaftale.indsatsomraade,
                     "cfbu_activity_type": activity.cfbu_activity_type,
                 },
+                token=settings.admin_token,
             )
             count += 1
     return count

@@ -80,8 +80,6 @@ class ActivityPlanned(_Data):
     )
 
 
-
-
 class PlanLeftForum(_Data):
     """A helhedsplan stopped being a member of a Samarbejdsforum on a date."""
 
@@ -205,34 +203,3 @@ class TokenRevoked(_Data):
     VERSION: ClassVar[int] = 1
 
     token_id: str
-
-
-# Commands (HTTP request bodies)
-
-
-class RegisterForum(_Data):
-    """Register a Samarbejdsforum."""
-
-    forum_id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1, max_length=200)
-    kommune: str = Field(min_length=1, max_length=100)
-
-
-class RegisterPlan(_Data):
-    """Register a helhedsplan (optionally as a member of a forum)."""
-
-    plan_id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1, max_length=200)
-    kommune: str = Field(min_length=1, max_length=100)
-    period_start: date
-    period_end: date
-    forum_id: str | None = Field(default=None, pattern=SLUG)
-
-
-class PlanActivity(_Data):
-    """Add an activity to a plan."""
-
-    activity_id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1, max_length=300)
-    indsatsomraade: str | None = Field(default=None, max_length=10)
-    cfbu_activity_type: str | None = Field(default=None, max_length=100)

@@ -46,10 +46,15 @@ class Scenario:
     def url(self, service: str, path: str) -> str:
         return f"{self.settings.base_url(service)}{path}"  # type: ignore[arg-type]
 
+    @property
+    def admin(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.settings.admin_token}"}
+
     def register_plan(self, sync: bool = True) -> None:
         responses = [
             requests.post(
                 self.url("agreements", "/fora"),
+                headers=self.admin,
                 json={
                     "forum_id": FORUM,
                     "name": "Samarbejdsforum",
@@ -59,6 +64,7 @@ class Scenario:
             ),
             requests.post(
                 self.url("agreements", "/plans"),
+                headers=self.admin,
                 json={
                     "plan_id": PLAN,
                     "name": "Testplan Nordvest",
@@ -73,6 +79,7 @@ class Scenario:
         responses += [
             requests.post(
                 self.url("agreements", f"/plans/{PLAN}/activities"),
+                headers=self.admin,
                 json={"activity_id": activity, "name": activity.title()},
                 timeout=30,
             )

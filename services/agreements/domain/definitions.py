@@ -52,9 +52,13 @@ class IndicatorDefinition(Aggregate):
     ) -> None:
         self.plan_id = plan_id
         self.indicator_id = indicator_id
-        self.versions: list[tuple[date, dict[str, Any]]] = [(effective_from, definition)]
+        self.versions: list[tuple[date, dict[str, Any]]] = [
+            (effective_from, definition)
+        ]
 
-    def redefine(self, effective_from: date, definition: dict[str, Any], reason: str) -> None:
+    def redefine(
+        self, effective_from: date, definition: dict[str, Any], reason: str
+    ) -> None:
         last = self.versions[-1][0]
         if effective_from <= last:
             raise DefinitionDateError(

@@ -81,7 +81,9 @@ class Forum(Aggregate):
         if joined_on is None:
             raise NotAMemberError(f"plan {plan_id} is not a member of {self.forum_id}")
         if left_on < joined_on:
-            raise AgreementsError(f"{plan_id} cannot leave before it joined ({joined_on})")
+            raise AgreementsError(
+                f"{plan_id} cannot leave before it joined ({joined_on})"
+            )
         self._plan_left(forum_id=self.forum_id, plan_id=plan_id, left_on=left_on)
 
     @event(PlanJoined)
@@ -243,10 +245,16 @@ class Plan(Aggregate):
         )
 
     def change_activity_status(
-        self, activity_id: str, status: ActivityStatus, effective_from: date, reason: str
+        self,
+        activity_id: str,
+        status: ActivityStatus,
+        effective_from: date,
+        reason: str,
     ) -> None:
         if activity_id not in self.activities:
-            raise UnknownActivityError(f"plan {self.plan_id} has no activity {activity_id}")
+            raise UnknownActivityError(
+                f"plan {self.plan_id} has no activity {activity_id}"
+            )
         self._activity_status_changed(
             plan_id=self.plan_id,
             activity_id=activity_id,
