@@ -220,6 +220,20 @@ def schemas(
     console.print(f"{len(json_schemas())} skemaer skrevet til {out}")
 
 
+@app.command()
+def openapi(
+    out: Annotated[Path, typer.Option(help="Where to write them.")] = Path("docs/openapi"),
+) -> None:
+    """Write each service's OpenAPI document to OUT."""
+    from services.agreements.service import api as agreements_api
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name, api in (("agreements", agreements_api),):
+        path = out / f"{name}.json"
+        path.write_text(json.dumps(api.document(), indent=2, ensure_ascii=False) + "\n")
+        console.print(f"{path} skrevet")
+
+
 def _fail(message: str) -> None:
     console.print(f"[red]Fejl:[/] {message}")
     raise typer.Exit(code=1)
