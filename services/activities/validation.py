@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import ValidationError
 
 from shared.contracts.ingest import IncomingEvent, Problem
+from shared.contracts.personal_data import scan
 from shared.contracts.registry import UnknownEventTypeError, data_model, version_of
 
 if TYPE_CHECKING:
@@ -61,7 +62,11 @@ def parse(raw: Any) -> IncomingEvent:
 
 
 def validate(incoming: IncomingEvent, plans: KnownPlans) -> ValidEvent:
-    """Contract, then references: plan and activity exist, date in the period."""
+    """Personal data, contract, then references: plan and activity exist, the date
+    is in the plan's period."""
+    findings = scan(incoming.data, "data") + scan(incoming.subject or "", "subject")
+    if findings:
+        raise RejectedError([Problem(field=f.field, message=f.message) for f in findings])
     try:
         version = version_of(incoming.dataschema)
         model = data_model(incoming.type, version)
