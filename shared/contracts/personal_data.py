@@ -70,6 +70,8 @@ def scan(value: Any, path: str = "") -> list[Finding]:
         ]
     if isinstance(value, list | tuple):
         return [
-            finding for index, item in enumerate(value) for finding in scan(item, f"{path}[{index}]")
+            finding
+            for index, item in enumerate(value)
+            for finding in scan(item, f"{path}[{index}]")
         ]
     return []

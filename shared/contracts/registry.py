@@ -27,7 +27,7 @@ DATA_MODELS: dict[tuple[str, int], type[BaseModel]] = {
         agreements.IndicatorDefined,
         agreements.TokenIssued,
         agreements.TokenRevoked,
-        activities.SessionHeld,
+        *activities.ACTIVITY_EVENTS,
     )
 }
 
