@@ -55,6 +55,14 @@ class Activities(ServiceApplication):
     def is_stored(self, source: str, event_id: str) -> bool:
         return received_id(source, event_id) in self.repository
 
+    def type_of(self, source: str, event_id: str) -> str | None:
+        """The type of a stored event, or None."""
+        aggregate_id = received_id(source, event_id)
+        if aggregate_id not in self.repository:
+            return None
+        stored: ReceivedEvent = self.repository.get(aggregate_id)
+        return stored.event_type
+
 
 def _received(valid: ValidEvent) -> ReceivedEvent:
     incoming = valid.incoming
@@ -68,4 +76,5 @@ def _received(valid: ValidEvent) -> ReceivedEvent:
         subject=incoming.subject,
         data=data,
         digest=content_hash(incoming.type, incoming.time, incoming.subject, data),
+        late_since=valid.late_since,
     )

@@ -10,7 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
 
 NAMESPACE = uuid5(NAMESPACE_URL, "urn:helhed:activities")
 
@@ -50,6 +50,7 @@ class ReceivedEvent(Aggregate):
         subject: str | None
         data: dict[str, Any]
         digest: str
+        late_since: date | None
 
     @staticmethod
     def create_id(source: str, event_id: str, **_: Any) -> UUID:
@@ -66,6 +67,7 @@ class ReceivedEvent(Aggregate):
         subject: str | None,
         data: dict[str, Any],
         digest: str,
+        late_since: date | None = None,
     ) -> None:
         self.source = source
         self.event_id = event_id
@@ -75,3 +77,4 @@ class ReceivedEvent(Aggregate):
         self.subject = subject
         self.data = data
         self.digest = digest
+        self.late_since = late_since

@@ -10,7 +10,7 @@ from shared.http import BadRequestError
 
 if TYPE_CHECKING:
     from services.activities.application import Activities
-    from services.activities.validation import KnownPlans, ValidEvent
+    from services.activities.validation import KnownPlans, StoredEvents, ValidEvent
 
 BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
 MAX_BATCH = 10_000
@@ -19,7 +19,7 @@ STATUS_CODES = {"accepted": 201, "duplicate": 200, "conflict": 409, "rejected": 
 
 def ingest_one(app: Activities, plans: KnownPlans, raw: Any) -> IngestResult:
     """Validate and store one event; a refusal stores nothing."""
-    result = _check(raw, plans)
+    result = _check(raw, plans, app)
     if isinstance(result, IngestResult):
         return result
     [status] = app.ingest([result])
@@ -36,7 +36,7 @@ def ingest_batch(
         raise BadRequestError(
             f"a batch holds at most {MAX_BATCH} events, not {len(raw)}"
         )
-    checked = [_check(item, plans) for item in raw]
+    checked = [_check(item, plans, app) for item in raw]
     valid = [item for item in checked if not isinstance(item, IngestResult)]
     refused = len(valid) < len(checked)
     statuses = iter([] if refused and all_or_nothing else app.ingest(valid))
@@ -58,9 +58,11 @@ def ingest_batch(
     )
 
 
-def _check(raw: Any, plans: KnownPlans) -> ValidEvent | IngestResult:
+def _check(
+    raw: Any, plans: KnownPlans, stored: StoredEvents
+) -> ValidEvent | IngestResult:
     try:
-        return validate(parse(raw), plans)
+        return validate(parse(raw), plans, stored)
     except RejectedError as error:
         ident = raw if isinstance(raw, dict) else {}
         return IngestResult(

@@ -25,4 +25,5 @@ def to_contract(event: DomainEventProtocol, position: int) -> IntegrationEvent |
         data=event.data,
         recordedtime=event.timestamp,
         position=position,
+        late=event.late_since is not None,
     )

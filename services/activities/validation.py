@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
+from shared.contracts.activities import Corrected, Retracted
 from shared.contracts.ingest import IncomingEvent, Problem
 from shared.contracts.personal_data import scan
 from shared.contracts.registry import UnknownEventTypeError, data_model, version_of
@@ -24,6 +25,14 @@ class KnownPlans(Protocol):
 
     def has_activity(self, plan_id: str, activity_id: str) -> bool: ...
 
+    def followed_up_since(self, plan_id: str, day: date) -> date | None: ...
+
+
+class StoredEvents(Protocol):
+    """What activities has stored: the type of an earlier event, if any."""
+
+    def type_of(self, source: str, event_id: str) -> str | None: ...
+
 
 class RejectedError(ValueError):
     """The event breaks a rule; ``problems`` name each field and rule."""
@@ -38,6 +47,7 @@ class ValidEvent:
     incoming: IncomingEvent
     version: int
     data: BaseModel
+    late_since: date | None = None  # the board followed up on its period on this day
 
 
 def problems_of(error: ValidationError, prefix: str = "") -> list[Problem]:
@@ -61,12 +71,16 @@ def parse(raw: Any) -> IncomingEvent:
         raise RejectedError(problems_of(error)) from None
 
 
-def validate(incoming: IncomingEvent, plans: KnownPlans) -> ValidEvent:
+def validate(
+    incoming: IncomingEvent, plans: KnownPlans, stored: StoredEvents | None = None
+) -> ValidEvent:
     """Personal data, contract, then references: plan and activity exist, the date
     is in the plan's period."""
     findings = scan(incoming.data, "data") + scan(incoming.subject or "", "subject")
     if findings:
-        raise RejectedError([Problem(field=f.field, message=f.message) for f in findings])
+        raise RejectedError(
+            [Problem(field=f.field, message=f.message) for f in findings]
+        )
     try:
         version = version_of(incoming.dataschema)
         model = data_model(incoming.type, version)
@@ -77,9 +91,49 @@ def validate(incoming: IncomingEvent, plans: KnownPlans) -> ValidEvent:
     except ValidationError as error:
         raise RejectedError(problems_of(error, prefix="data.")) from None
     problems = _reference_problems(incoming, data, plans)
+    if stored is not None:
+        problems += _earlier_event_problems(data, stored)
     if problems:
         raise RejectedError(problems)
-    return ValidEvent(incoming=incoming, version=version, data=data)
+    plan_id = getattr(data, "plan_id", None)
+    late_since = (
+        plans.followed_up_since(plan_id, incoming.time.date()) if plan_id else None
+    )
+    return ValidEvent(
+        incoming=incoming, version=version, data=data, late_since=late_since
+    )
+
+
+def _earlier_event_problems(data: BaseModel, stored: StoredEvents) -> list[Problem]:
+    """A correction or retraction names an event that was stored, of the same type."""
+    if isinstance(data, Corrected):
+        field, ref = "data.supersedes", data.supersedes
+    elif isinstance(data, Retracted):
+        field, ref = "data.retracts", data.retracts
+    else:
+        return []
+    original = stored.type_of(ref.source, ref.id)
+    if original is None:
+        return [
+            Problem(
+                field=field, message=f"no stored event {ref.id!r} from {ref.source!r}"
+            )
+        ]
+    if not isinstance(data, Corrected):
+        return []
+    if data.corrected_type != original:
+        return [
+            Problem(
+                field="data.corrected_type",
+                message=f"the superseded event is a {original}, "
+                f"not a {data.corrected_type}",
+            )
+        ]
+    try:
+        data_model(original).model_validate(data.corrected_data)
+    except ValidationError as error:
+        return problems_of(error, prefix="data.corrected_data.")
+    return []
 
 
 def _reference_problems(

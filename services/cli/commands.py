@@ -222,7 +222,9 @@ def schemas(
 
 @app.command()
 def openapi(
-    out: Annotated[Path, typer.Option(help="Where to write them.")] = Path("docs/openapi"),
+    out: Annotated[Path, typer.Option(help="Where to write them.")] = Path(
+        "docs/openapi"
+    ),
 ) -> None:
     """Write each service's OpenAPI document to OUT."""
     from services.agreements.service import api as agreements_api

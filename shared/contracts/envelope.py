@@ -31,6 +31,10 @@ class IntegrationEvent(BaseModel):
     data: dict[str, Any]
     recordedtime: AwareDatetime = Field(description="When the platform stored it.")
     position: int = Field(ge=1, description="Notification id in the producer's log.")
+    late: bool = Field(
+        default=False,
+        description="Recorded after the board followed up on the period it belongs to.",
+    )
 
 
 class Delivery(BaseModel):
