@@ -78,3 +78,60 @@ class ReceivedEvent(Aggregate):
         self.data = data
         self.digest = digest
         self.late_since = late_since
+
+
+class ParticipationError(ValueError):
+    """The participant's course events do not add up."""
+
+
+class Participation(Aggregate):
+    """One participant's course in one activity: completions never exceed enrolments."""
+
+    TOPIC = "activities.Participation"
+
+    class Created(Aggregate.Created):
+        TOPIC = "activities.ParticipationCreated"
+
+    class Started(Aggregate.Created):
+        TOPIC = "activities.ParticipationStarted"
+        plan_id: str
+        activity_id: str
+        participant_ref: str
+
+    class Counted(Aggregate.Event):
+        TOPIC = "activities.ParticipationCounted"
+        what: str  # enrolled, completed or dropped_out
+
+    @staticmethod
+    def create_id(
+        plan_id: str, activity_id: str, participant_ref: str, **_: Any
+    ) -> UUID:
+        return participation_id(plan_id, activity_id, participant_ref)
+
+    @event(Started)
+    def __init__(self, plan_id: str, activity_id: str, participant_ref: str) -> None:
+        self.participant_ref = participant_ref
+        self.enrolled = 0
+        self.ended = 0  # completed or dropped out
+
+    def count(self, what: str) -> None:
+        if what != "enrolled" and self.ended >= self.enrolled:
+            raise ParticipationError(
+                f"{self.participant_ref} has {self.enrolled} enrolment(s) and "
+                f"{self.ended} completion(s) or drop-out(s) already: completions "
+                "cannot exceed enrolments"
+            )
+        self._counted(what=what)
+
+    @event(Counted)
+    def _counted(self, what: str) -> None:
+        if what == "enrolled":
+            self.enrolled += 1
+        else:
+            self.ended += 1
+
+
+def participation_id(plan_id: str, activity_id: str, participant_ref: str) -> UUID:
+    return uuid5(
+        NAMESPACE, f"participation\x1f{plan_id}\x1f{activity_id}\x1f{participant_ref}"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from services.activities.application import NOT_STORED, Stored
 from services.activities.validation import RejectedError, parse, validate
 from shared.contracts.ingest import BatchResult, IngestResult, Problem
 from shared.http import BadRequestError
@@ -22,8 +23,8 @@ def ingest_one(app: Activities, plans: KnownPlans, raw: Any) -> IngestResult:
     result = _check(raw, plans, app)
     if isinstance(result, IngestResult):
         return result
-    [status] = app.ingest([result])
-    return _result(result, status)
+    [stored] = app.ingest([result])
+    return _result(result, stored)
 
 
 def ingest_batch(
@@ -38,12 +39,12 @@ def ingest_batch(
         )
     checked = [_check(item, plans, app) for item in raw]
     valid = [item for item in checked if not isinstance(item, IngestResult)]
-    refused = len(valid) < len(checked)
-    statuses = iter([] if refused and all_or_nothing else app.ingest(valid))
+    if all_or_nothing and len(valid) < len(checked):
+        outcomes = iter([Stored("rejected", NOT_STORED)] * len(valid))
+    else:
+        outcomes = iter(app.ingest(valid, all_or_nothing))
     results = [
-        item
-        if isinstance(item, IngestResult)
-        else _result(item, "rejected" if refused and all_or_nothing else next(statuses))
+        item if isinstance(item, IngestResult) else _result(item, next(outcomes))
         for item in checked
     ]
     counts = {status: 0 for status in STATUS_CODES}
@@ -73,25 +74,22 @@ def _check(
         )
 
 
-def _result(valid: ValidEvent, status: str) -> IngestResult:
+def _result(valid: ValidEvent, stored: Stored) -> IngestResult:
     problems = []
-    if status == "conflict":
+    if stored.status == "conflict":
         problems.append(
             Problem(
                 field="id",
                 message="this source and id were stored before with other content",
             )
         )
-    if status == "rejected":
-        problems.append(
-            Problem(
-                field="", message="not stored: another event in the batch was refused"
-            )
-        )
+    if stored.problem:
+        field = "data.participant_ref" if "enrolments" in stored.problem else ""
+        problems.append(Problem(field=field, message=stored.problem))
     return IngestResult(
         id=valid.incoming.id,
         source=valid.incoming.source,
-        status=status,  # type: ignore[arg-type]
+        status=stored.status,
         problems=problems,
     )
 
