@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from services.activities.application import NOT_STORED, Stored
 from services.activities.validation import RejectedError, parse, validate
+from shared import access
 from shared.contracts.ingest import BatchResult, IngestResult, Problem
 from shared.http import BadRequestError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from services.activities.application import Activities
     from services.activities.validation import KnownPlans, StoredEvents, ValidEvent
 
@@ -59,6 +62,25 @@ def ingest_batch(
     )
 
 
+POSTING_ROLES = frozenset({access.Role.TOOL, access.Role.EDITOR})
+
+
+def authorize(principal: access.Principal, raw: Any) -> None:
+    """Every event's plan and source must be within the token's scope (else 403)."""
+    for item in raw if isinstance(raw, list) else [raw]:
+        if not isinstance(item, dict):
+            continue  # refused as malformed later
+        data = item.get("data")
+        plan_id = data.get("plan_id") if isinstance(data, dict) else None
+        if isinstance(plan_id, str):
+            access.require(principal, plan_id, POSTING_ROLES)
+        source = item.get("source")
+        if isinstance(source, str) and not principal.may_post_as(source):
+            raise access.ForbiddenError(
+                f"token {principal.token_id} may not post as source {source!r}"
+            )
+
+
 def _check(
     raw: Any, plans: KnownPlans, stored: StoredEvents
 ) -> ValidEvent | IngestResult:
@@ -96,3 +118,32 @@ def _result(valid: ValidEvent, stored: Stored) -> IngestResult:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def ingest_message(
+    app: Activities,
+    plans: KnownPlans,
+    authenticate: Callable[[str], access.Principal],
+    event: dict[str, Any] | None,
+    authorization: str | None,
+    problem: str | None,
+) -> IngestResult:
+    """One event from the AMQP ingest channel: the same rules as over HTTP."""
+    if event is None:
+        return _refused(problem or "empty message", None)
+    try:
+        principal = authenticate(access.bearer(authorization))
+        authorize(principal, event)
+    except PermissionError as error:
+        return _refused(str(error), event)
+    return ingest_one(app, plans, event)
+
+
+def _refused(message: str, event: dict[str, Any] | None) -> IngestResult:
+    ident = event or {}
+    return IngestResult(
+        id=_text(ident.get("id")),
+        source=_text(ident.get("source")),
+        status="rejected",
+        problems=[Problem(field="", message=message)],
+    )

@@ -5,14 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nameko.events import EventDispatcher, event_handler
+from nameko.messaging import Publisher
 from nameko.timer import timer
 from nameko.web.handlers import http
 
+from services.activities.amqp_ingest import (
+    INGEST_QUEUE,
+    REJECTED_EXCHANGE,
+    REJECTED_QUEUE,
+    CloudEventMessage,
+    consume_cloudevents,
+)
 from services.activities.dependencies import ActivitiesBackend, build
 from services.activities.ingest import (
     BATCH_CONTENT_TYPE,
     STATUS_CODES,
+    authorize,
     ingest_batch,
+    ingest_message,
     ingest_one,
 )
 from shared.bus.following import catch_up_quietly
@@ -33,11 +43,14 @@ class ActivitiesService:
 
     backend: ActivitiesBackend = Backend(build)
     dispatch = EventDispatcher()
+    answer = Publisher(declare=[REJECTED_QUEUE])
 
     @http("POST", "/events")
     @json_endpoint()
     def post_events(self, request: Request) -> Response:
+        principal = self.backend.principal(request)
         payload = read_json(request)
+        authorize(principal, payload)
         plans = self.backend.known_plans()
         if request.mimetype == BATCH_CONTENT_TYPE:
             atomic = request.args.get("atomic", "false").lower() in ("1", "true", "yes")
@@ -47,6 +60,27 @@ class ActivitiesService:
             return json_response(422 if atomic and batch.rejected else 200, batch)
         result = ingest_one(self.backend.app, plans, payload)
         return json_response(STATUS_CODES[result.status], result)
+
+    @consume_cloudevents(INGEST_QUEUE, requeue_on_error=True)
+    def on_ingest_message(self, message: CloudEventMessage) -> None:
+        backend = self.backend
+        result = ingest_message(
+            backend.app,
+            backend.known_plans(),
+            backend.authenticate,
+            message.event,
+            message.authorization,
+            message.problem,
+        )
+        answer = {"result": result.model_dump(mode="json"), "event": message.event}
+        if message.reply_to:
+            self.answer(
+                answer,
+                routing_key=message.reply_to,
+                correlation_id=message.correlation_id,
+            )
+        if result.status in ("rejected", "conflict"):
+            self.answer(answer, exchange=REJECTED_EXCHANGE, routing_key="rejected")
 
     @timer(interval=RELAY_INTERVAL)
     def relay(self) -> None:

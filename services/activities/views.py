@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from shared import access
 from shared.contracts.agreements import (
     ActivityPlanned,
     FollowUpRecorded,
     PlanRegistered,
+    TokenIssued,
+    TokenRevoked,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from datetime import date
 
     from sqlalchemy.engine import Connection, Engine
@@ -37,6 +40,16 @@ known_activities = sa.Table(
     sa.Column("activity_id", sa.String(100), primary_key=True),
 )
 
+known_tokens = sa.Table(
+    "known_tokens",
+    metadata,
+    sa.Column("token_id", sa.String(40), primary_key=True),
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("grants", sa.JSON, nullable=False),
+    sa.Column("source_prefixes", sa.JSON, nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+)
+
 #: The board's follow-ups: events of a period followed up on are late.
 known_follow_ups = sa.Table(
     "known_follow_ups",
@@ -47,45 +60,100 @@ known_follow_ups = sa.Table(
 
 
 class KnownPlansProjection:
-    """Applies agreements' events to the known plans and activities."""
+    """Applies agreements' events: plans, activities, follow-ups and tokens."""
 
     def apply(
         self, conn: Connection, producer: str, events: Sequence[IntegrationEvent]
     ) -> None:
         for event in events:
-            self._apply_one(conn, event)
+            handler = _HANDLERS.get(event.type)
+            if handler is not None:
+                handler(conn, event.data)
 
-    def _apply_one(self, conn: Connection, event: IntegrationEvent) -> None:
-        if event.type == PlanRegistered.TYPE:
-            plan = PlanRegistered.model_validate(event.data)
-            conn.execute(
-                sa.insert(known_plans).values(
-                    plan_id=plan.plan_id,
-                    period_start=plan.period_start,
-                    period_end=plan.period_end,
-                )
-            )
-        elif event.type == FollowUpRecorded.TYPE:
-            follow_up = FollowUpRecorded.model_validate(event.data)
-            exists = conn.execute(
-                sa.select(known_follow_ups.c.plan_id).where(
-                    known_follow_ups.c.plan_id == follow_up.plan_id,
-                    known_follow_ups.c.held_on == follow_up.held_on,
-                )
+
+def _plan_registered(conn: Connection, data: dict[str, Any]) -> None:
+    plan = PlanRegistered.model_validate(data)
+    conn.execute(
+        sa.insert(known_plans).values(
+            plan_id=plan.plan_id,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+        )
+    )
+
+
+def _activity_planned(conn: Connection, data: dict[str, Any]) -> None:
+    activity = ActivityPlanned.model_validate(data)
+    conn.execute(
+        sa.insert(known_activities).values(
+            plan_id=activity.plan_id, activity_id=activity.activity_id
+        )
+    )
+
+
+def _follow_up_recorded(conn: Connection, data: dict[str, Any]) -> None:
+    follow_up = FollowUpRecorded.model_validate(data)
+    key = {"plan_id": follow_up.plan_id, "held_on": follow_up.held_on}
+    exists = conn.execute(
+        sa.select(known_follow_ups.c.plan_id).where(
+            *(known_follow_ups.c[name] == value for name, value in key.items())
+        )
+    ).first()
+    if exists is None:
+        conn.execute(sa.insert(known_follow_ups).values(**key))
+
+
+def _token_issued(conn: Connection, data: dict[str, Any]) -> None:
+    token = TokenIssued.model_validate(data)
+    conn.execute(
+        sa.insert(known_tokens).values(
+            token_id=token.token_id,
+            digest=token.digest,
+            grants=token.grants,
+            source_prefixes=token.source_prefixes,
+            revoked=False,
+        )
+    )
+
+
+def _token_revoked(conn: Connection, data: dict[str, Any]) -> None:
+    token = TokenRevoked.model_validate(data)
+    conn.execute(
+        sa.update(known_tokens)
+        .where(known_tokens.c.token_id == token.token_id)
+        .values(revoked=True)
+    )
+
+
+_HANDLERS: dict[str, Callable[[Connection, dict[str, Any]], None]] = {
+    PlanRegistered.TYPE: _plan_registered,
+    ActivityPlanned.TYPE: _activity_planned,
+    FollowUpRecorded.TYPE: _follow_up_recorded,
+    TokenIssued.TYPE: _token_issued,
+    TokenRevoked.TYPE: _token_revoked,
+}
+
+
+class SqlTokens:
+    """Tools' and users' tokens, as agreements published them (digests only)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def authenticate(self, secret: str) -> access.Principal:
+        digest = access.digest(secret)
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(known_tokens).where(known_tokens.c.digest == digest)
             ).first()
-            if exists is None:
-                conn.execute(
-                    sa.insert(known_follow_ups).values(
-                        plan_id=follow_up.plan_id, held_on=follow_up.held_on
-                    )
-                )
-        elif event.type == ActivityPlanned.TYPE:
-            activity = ActivityPlanned.model_validate(event.data)
-            conn.execute(
-                sa.insert(known_activities).values(
-                    plan_id=activity.plan_id, activity_id=activity.activity_id
-                )
-            )
+        if row is None or row.revoked:
+            raise access.UnauthenticatedError("unknown or revoked token")
+        return access.Principal(
+            token_id=row.token_id,
+            label=row.token_id,
+            grants=tuple(access.Grant.model_validate(g) for g in row.grants),
+            source_prefixes=tuple(row.source_prefixes),
+        )
 
 
 class SqlKnownPlans:

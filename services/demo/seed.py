@@ -91,6 +91,7 @@ def post_events(settings: Settings, events: list[dict[str, Any]]) -> tuple[int, 
             url,
             events[start : start + 1000],
             headers={"content-type": BATCH_CONTENT_TYPE},
+            token=settings.admin_token,
         )
         body = response.json()
         if body["rejected"] or body["conflicts"]:

@@ -50,6 +50,11 @@ class Scenario:
     def admin(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.settings.admin_token}"}
 
+    def admin_post(self, service: str, path: str, body: Any) -> requests.Response:
+        return requests.post(
+            self.url(service, path), json=body, headers=self.admin, timeout=30
+        )
+
     def register_plan(self, sync: bool = True) -> None:
         responses = [
             requests.post(
@@ -100,13 +105,18 @@ class Scenario:
         raise TimeoutError("activities did not learn the plan")
 
     def post(self, event: dict[str, Any]) -> requests.Response:
-        return requests.post(self.url("activities", "/events"), json=event, timeout=30)
+        return requests.post(
+            self.url("activities", "/events"),
+            json=event,
+            headers=self.admin,
+            timeout=30,
+        )
 
     def post_raw(self, body: bytes) -> requests.Response:
         return requests.post(
             self.url("activities", "/events"),
             data=body,
-            headers={"content-type": "application/cloudevents+json"},
+            headers={"content-type": "application/cloudevents+json", **self.admin},
             timeout=30,
         )
 
@@ -114,7 +124,7 @@ class Scenario:
         response = requests.post(
             self.url("activities", "/events"),
             json=events,
-            headers={"content-type": BATCH},
+            headers={"content-type": BATCH, **self.admin},
             timeout=60,
         )
         assert response.status_code == 200, response.text
