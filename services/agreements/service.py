@@ -10,6 +10,7 @@ from nameko.timer import timer
 from nameko.web.handlers import http
 
 from services.agreements import views
+from services.agreements.agreement_file import AgreementFileError, parse_agreement
 from services.agreements.application import AlreadyRegisteredError, NotFoundError
 from services.agreements.dependencies import AgreementsBackend, build
 from services.agreements.domain.documents import Approver, DocumentKind
@@ -21,12 +22,14 @@ from services.agreements.domain.errors import (
     UnknownVersionError,
     WrongRoleError,
 )
+from services.agreements.importing import UnknownActivityTypeError, import_agreement
+from services.agreements.summary import plan_summary
 from shared import access
 from shared.access import ALL_PLANS, READ_ROLES, Role
 from shared.bus.providers import Backend, publisher
 from shared.bus.remote import serve_page
 from shared.contracts import agreements_api as api_models
-from shared.http import BadRequestError, json_response, read_json
+from shared.http import BadRequestError, json_response, problem, read_json
 from shared.openapi import Api, Query
 
 if TYPE_CHECKING:
@@ -47,6 +50,7 @@ api = Api(
         ApprovedVersionIsImmutableError: 409,
         OpenDraftExistsError: 409,
         WrongRoleError: 403,
+        UnknownActivityTypeError: 422,
         AgreementsError: 422,
     },
 )
@@ -212,6 +216,34 @@ class AgreementsService:
         command = api_models.RecordFollowUp.model_validate(read_json(request))
         self.backend.app.record_follow_up(plan_id, **command.model_dump())
         return json_response(204, "")
+
+    @api.route(
+        "POST",
+        "/agreements",
+        summary="Import an agreement file (JSON)",
+        response=api_models.Created,
+        status=201,
+        errors=(409, 422),
+    )
+    def import_agreement(self, request: Request) -> Response:
+        self._allow(request, ALL_PLANS, EDIT)
+        try:
+            agreement = parse_agreement(read_json(request), "the request body")
+        except AgreementFileError as error:
+            return problem(422, "not a valid agreement file", file_problems(error))
+        return json_response(
+            201, api_models.Created(id=import_agreement(self.backend.app, agreement))
+        )
+
+    @api.route(
+        "GET",
+        "/plans/<string:plan_id>/summary",
+        summary="What was agreed: counts, overall table, delaftaler",
+        errors=(404,),
+    )
+    def summary(self, request: Request, plan_id: str) -> Response:
+        self._allow(request, plan_id, READ_ROLES)
+        return json_response(200, plan_summary(self.backend.app, plan_id))
 
     # documents and revisions
 
@@ -425,6 +457,13 @@ class AgreementsService:
                 "published": self.backend.relay.published_position(),
             },
         )
+
+
+def file_problems(error: AgreementFileError) -> list[dict[str, str]]:
+    return [
+        {"field": field, "message": message.strip()}
+        for field, _, message in (p.partition(": ") for p in error.problems)
+    ]
 
 
 def _approver(

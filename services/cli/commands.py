@@ -17,6 +17,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.cli.agreements import app as agreements_app
+from shared import access
 from shared.settings import SERVICE_NAMES, ServiceName, Settings
 
 app = typer.Typer(
@@ -26,6 +28,7 @@ app = typer.Typer(
 )
 query_app = typer.Typer(help="Query the indicators service.", no_args_is_help=True)
 app.add_typer(query_app, name="query")
+app.add_typer(agreements_app, name="agreements")
 
 console = Console(stderr=True)
 
@@ -62,11 +65,13 @@ def demo(
     from shared.runner import Platform, wait_until_synced
 
     settings = _settings(data_dir or Path("var"))
-    if not settings.embedded:
-        settings = settings.model_copy(update={"amqp_uri": "memory://"})
+    # one process, no servers: the CLI is the administrator of its own data dir
+    settings = settings.model_copy(
+        update={"amqp_uri": "memory://", "admin_token": access.new_token()}
+    )
     agreement = load_agreement_file(NORDVEST_FILE)
     plan = agreement.plan
-    activity_ids = [a.id for d in agreement.delaftaler for a in d.activities]
+    activity_ids = [activity.id for _, activity in agreement.activities()]
     events = weekly_sessions(
         plan.id, activity_ids[:4], plan.period.start, min(plan.period.end, DEMO_END)
     )

@@ -39,47 +39,13 @@ def _post(
 
 
 def seed_agreement(settings: Settings, agreement: AgreementFile) -> int:
-    """Register the forum, the plan and its activities (again is harmless)."""
-    base = settings.base_url("agreements")
-    plan = agreement.plan
-    forum_id = None
-    if plan.forum is not None:
-        forum_id = plan.forum.id
-        _post(
-            f"{base}/fora",
-            {
-                "forum_id": forum_id,
-                "name": plan.forum.name,
-                "kommune": plan.forum.kommune,
-            },
-        )
+    """Import the agreement over HTTP (again is harmless); its activity count."""
     _post(
-        f"{base}/plans",
-        {
-            "plan_id": plan.id,
-            "name": plan.name,
-            "kommune": plan.kommune,
-            "period_start": plan.period.start.isoformat(),
-            "period_end": plan.period.end.isoformat(),
-            "forum_id": forum_id,
-        },
+        f"{settings.base_url('agreements')}/agreements",
+        agreement.model_dump(mode="json"),
         token=settings.admin_token,
     )
-    count = 0
-    for delaftale in agreement.delaftaler:
-        for activity in delaftale.activities:
-            _post(
-                f"{base}/plans/{plan.id}/activities",
-                {
-                    "activity_id": activity.id,
-                    "name": activity.name,
-                    "indsatsomraade": delaftale.indsatsomraade,
-                    "cfbu_activity_type": activity.cfbu_activity_type,
-                },
-                token=settings.admin_token,
-            )
-            count += 1
-    return count
+    return len(agreement.activities())
 
 
 def post_events(settings: Settings, events: list[dict[str, Any]]) -> tuple[int, int]:
