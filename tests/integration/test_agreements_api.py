@@ -390,3 +390,26 @@ def test_the_openapi_document_the_service_serves_is_valid_and_lists_every_route(
     assert json.loads(written.read_text()) == served, (
         "run `helhed openapi` to refresh docs/"
     )
+
+
+def test_importing_a_bad_agreement_file_names_each_bad_field_and_stores_nothing(
+    admin: Client,
+) -> None:
+    from services.agreements.data import NORDVEST_FILE
+
+    raw = json.loads(NORDVEST_FILE.read_text(encoding="utf-8"))
+    raw["plan"]["id"] = f"copy-{uuid.uuid4().hex[:6]}"
+    raw["strategic_agreement"]["overall_goals"][0]["indicators"][1]["direction"] = "up"
+    head = int(requests.get(f"{admin.base}/health", timeout=10).json()["head"])
+    answer = admin.call("POST", "/agreements", raw)
+    assert answer.status_code == 422
+    fields = [p["field"] for p in answer.json()["problems"]]
+    assert fields == ["strategic_agreement.overall_goals[0].indicators[1].direction"]
+    assert int(requests.get(f"{admin.base}/health", timeout=10).json()["head"]) == head
+    # the good file imports, in one go
+    raw["strategic_agreement"]["overall_goals"][0]["indicators"][1]["direction"] = (
+        "higher_is_better"
+    )
+    assert admin.call("POST", "/agreements", raw).status_code == 201
+    summary = admin.call("GET", f"/plans/{raw['plan']['id']}/summary").json()
+    assert summary["counts"]["delmaal"] == 21

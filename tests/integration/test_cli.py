@@ -1,0 +1,98 @@
+"""The ``helhed`` command line as a newcomer runs it: the embedded demo, then queries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+HELHED = [sys.executable, "-c", "from services.cli import main; main()"]
+NORDVEST = "beboerprojekt-nordvest-2025-29"
+
+
+def helhed(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*HELHED, *args], capture_output=True, text=True, timeout=240, check=False
+    )
+
+
+def test_the_demo_loads_nordvest_and_the_cli_shows_the_agreement_and_the_numbers(
+    tmp_path: Path,
+) -> None:
+    data = str(tmp_path / "var")
+    demo = helhed("demo", "--no-dashboard", "--data-dir", data)
+    assert demo.returncode == 0, demo.stderr
+    assert "Beboerprojekt Nordvest 2025-29" in demo.stdout + demo.stderr
+
+    shown = helhed(
+        "agreements", "show", NORDVEST, "--format", "json", "--data-dir", data
+    )
+    assert shown.returncode == 0, shown.stderr
+    summary = json.loads(shown.stdout)
+    assert summary["counts"] == {
+        "afdelinger": 14,
+        "survey_areas": 5,
+        "overall_indicators": 9,
+        "delaftaler": 4,
+        "delmaal": 21,
+        "activities": 12,
+    }
+    daycare = summary["overall_goals"][0]["indicators"][0]
+    assert daycare["baselines"][0]["value"] == 81.9
+    assert daycare["comparison_baselines"][0]["value"] == 87.04
+
+    sessions = helhed(
+        "query", "sessions", "--plan", NORDVEST, "--format", "json", "--data-dir", data
+    )
+    assert sessions.returncode == 0, sessions.stderr
+    numbers = json.loads(sessions.stdout)
+    assert (
+        numbers["total_sessions"]
+        == sum(q["sessions"] for q in numbers["quarters"])
+        > 100
+    )
+
+    # a second run finds everything there already and counts nothing twice
+    again = helhed("demo", "--no-dashboard", "--data-dir", data)
+    assert again.returncode == 0, again.stderr
+    repeat = json.loads(
+        helhed(
+            "query",
+            "sessions",
+            "--plan",
+            NORDVEST,
+            "--format",
+            "json",
+            "--data-dir",
+            data,
+        ).stdout
+    )
+    assert repeat == numbers
+
+    changes = helhed(
+        "agreements",
+        "diff",
+        NORDVEST,
+        "--since-approval",
+        "--format",
+        "json",
+        "--data-dir",
+        data,
+    )
+    assert changes.returncode == 0, changes.stderr
+    assert all(not d["changes"] for d in json.loads(changes.stdout)["documents"])
+
+
+def test_asking_about_an_unknown_plan_says_so_in_danish_and_exits_1(
+    tmp_path: Path,
+) -> None:
+    answer = helhed(
+        "query", "sessions", "--plan", "no-such-plan", "--data-dir", str(tmp_path)
+    )
+    assert answer.returncode == 1
+    assert "Fejl" in answer.stderr
