@@ -97,7 +97,11 @@ def environment(mode: str) -> Iterator[Environment]:
         for name, port in zip(SERVICE_NAMES, ports, strict=True)
     }
     # every field a run depends on is explicit: HELHED_* variables must not redirect it
-    fields: dict[str, object] = {"data_dir": temp_dir, **http}
+    fields: dict[str, object] = {
+        "data_dir": temp_dir,
+        "admin_token": f"hh_bench-{uuid.uuid4().hex}",
+        **http,
+    }
     fields.update({f"{name}_db": None for name in SERVICE_NAMES})
     env = Environment(
         mode=mode, settings=Settings.model_validate(fields), temp_dir=temp_dir

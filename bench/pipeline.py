@@ -110,6 +110,7 @@ def register_plan(settings: Settings) -> None:
     """A forum, a plan and its activities, then wait until every follower has them."""
     base = settings.base_url("agreements")
     with requests.Session() as session:
+        session.headers["Authorization"] = f"Bearer {settings.admin_token}"
         _post(
             session,
             f"{base}/fora",
@@ -205,7 +206,10 @@ def run_pipeline(
     """Post the batches one after another; wait for the projection; check the count."""
     head_before = int(health(settings, "activities")["head"])  # type: ignore[call-overload]
     url = f"{settings.base_url('activities')}/events"
-    headers = {"content-type": BATCH_CONTENT_TYPE}
+    headers = {
+        "content-type": BATCH_CONTENT_TYPE,
+        "Authorization": f"Bearer {settings.admin_token}",
+    }
     watch = Watch(settings, head_before, events)
     posting = None
     if progress is not None:
