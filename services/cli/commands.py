@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.agreements import app as agreements_app
+from services.cli.tokens import app as tokens_app
 from shared import access
 from shared.settings import SERVICE_NAMES, ServiceName, Settings
 
@@ -29,6 +30,7 @@ app = typer.Typer(
 query_app = typer.Typer(help="Query the indicators service.", no_args_is_help=True)
 app.add_typer(query_app, name="query")
 app.add_typer(agreements_app, name="agreements")
+app.add_typer(tokens_app, name="tokens")
 
 console = Console(stderr=True)
 

@@ -313,3 +313,36 @@ def test_binary_mode_cloudevents_over_the_amqp_ingest_exchange_are_ingested(
         assert message.payload["result"]["status"] == "rejected"
         message.ack()
         parked.close()
+
+
+def test_a_missing_required_field_is_named(platform: Scenario) -> None:
+    event = _event(9)
+    del event["data"]["participants"]
+    del event["time"]
+    answer = platform.post(event)
+    assert answer.status_code == 422
+    fields = {p["field"] for p in answer.json()["problems"]}
+    assert "time" in fields
+
+
+def test_events_of_a_period_the_board_followed_up_on_are_accepted_and_flagged_late(
+    platform: Scenario,
+) -> None:
+    follow_up = platform.admin_post(
+        "agreements",
+        f"/plans/{PLAN}/follow-ups",
+        {"held_on": "2026-02-15", "body": "bestyrelsen", "goals_reviewed": ["OG1"],
+         "decisions": ["årsopfølgning 2025 godkendt"]},
+    )  # fmt: skip
+    assert follow_up.status_code == 204, follow_up.text
+    platform.sync()
+    late = _event(10)  # happened in autumn 2025, reported after the follow-up
+    on_time = {**_event(10), "time": "2026-03-02T10:00:00+00:00"}
+    assert platform.post(late).status_code == 201
+    assert platform.post(on_time).status_code == 201
+    log = requests.get(
+        platform.url("activities", "/notifications?after=0&limit=5000"), timeout=30
+    ).json()
+    flags = {e["id"]: e["late"] for e in log["events"]}
+    assert flags[late["id"]] is True
+    assert flags[on_time["id"]] is False

@@ -96,3 +96,37 @@ def test_asking_about_an_unknown_plan_says_so_in_danish_and_exits_1(
     )
     assert answer.returncode == 1
     assert "Fejl" in answer.stderr
+
+
+def test_tokens_are_issued_once_and_revoked_from_the_command_line(
+    tmp_path: Path,
+) -> None:
+    data = str(tmp_path / "var")
+    assert helhed("demo", "--no-dashboard", "--data-dir", data).returncode == 0
+    issued = helhed(
+        "tokens", "issue", "--label", "lektiecafe-tool",
+        "--grant", f"{NORDVEST}:tool", "--source-prefix", "/tools/lektiecafe",
+        "--data-dir", data,
+    )  # fmt: skip
+    assert issued.returncode == 0, issued.stderr
+    secret = issued.stdout.strip()
+    assert secret.startswith("hh_")
+    from services.agreements.application import Agreements
+    from shared.settings import Settings
+
+    store = Agreements(Settings(data_dir=Path(data)).database_url("agreements"))
+    try:
+        principal = store.authenticate(secret)
+        assert principal.may(NORDVEST, {principal.grants[0].role})
+        assert principal.may_post_as("/tools/lektiecafe/uge-12")
+        assert not principal.may_post_as("/tools/other")
+    finally:
+        store.close()
+    revoked = helhed("tokens", "revoke", principal.token_id, "--data-dir", data)
+    assert revoked.returncode == 0, revoked.stderr
+    store = Agreements(Settings(data_dir=Path(data)).database_url("agreements"))
+    try:
+        with pytest.raises(PermissionError):
+            store.authenticate(secret)
+    finally:
+        store.close()
