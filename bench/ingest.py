@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = env.settings
         platform = Platform(settings, ["agreements", "activities"]).start()
         try:
-            register_plan(settings)
+            register_plan(settings, wait=False)
             head = int(str(health(settings, "agreements")["head"]))
             _wait(
                 lambda: (

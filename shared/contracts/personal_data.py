@@ -45,10 +45,16 @@ def _is_cpr(text: str) -> bool:
     return False
 
 
+#: Eight digits, at most one separator between each: every CPR or phone number has them.
+_MANY_DIGITS = re.compile(r"\d(?:[\s.+-]?\d){7}")
+
+
 def kind_of(text: str) -> str | None:
     """What personal data a string looks like, if any."""
-    if _EMAIL.search(text):
+    if "@" in text and _EMAIL.search(text):
         return "an e-mail address"
+    if not _MANY_DIGITS.search(text):
+        return None  # the common case, decided by one cheap search
     if _is_cpr(text):
         return "a CPR number"
     if _PHONE.search(text):
@@ -62,12 +68,11 @@ def scan(value: Any, path: str = "") -> list[Finding]:
         kind = kind_of(value)
         return [Finding(path or "(value)", kind)] if kind else []
     if isinstance(value, dict):
-        return [
-            finding
-            for key, item in value.items()
-            for finding in scan(str(key), f"{path}.{key}" if path else str(key))
-            + scan(item, f"{path}.{key}" if path else str(key))
-        ]
+        findings = []
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            findings += scan(str(key), inner) + scan(item, inner)
+        return findings
     if isinstance(value, list | tuple):
         return [
             finding
