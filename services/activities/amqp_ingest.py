@@ -73,7 +73,7 @@ def _structured(
     return structured
 
 
-class CloudEventConsumer(Consumer):  # type: ignore[misc]
+class CloudEventConsumer(Consumer):
     """nameko's queue consumer, handing the handler the whole message, not the body."""
 
     def handle_message(self, body: Any, message: Message) -> None:

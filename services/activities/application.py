@@ -157,7 +157,7 @@ class Activities(ServiceApplication):
 
 
 def _course_step(valid: ValidEvent) -> str | None:
-    return COURSE_EVENTS.get(type(valid.data))  # type: ignore[call-overload]
+    return COURSE_EVENTS.get(type(valid.data))
 
 
 def _received(valid: ValidEvent) -> ReceivedEvent:

@@ -275,7 +275,7 @@ class AgreementFile(_Spec):
 
 
 def _duplicate_ids(agreement: AgreementFile) -> list[str]:
-    kinds = {
+    kinds: dict[str, list[str]] = {
         "afdeling": [a.id for a in agreement.plan.afdelinger()],
         "indicator": [i.id for i in agreement.indicators()],
         "activity": [a.id for _, a in agreement.activities()],

@@ -357,7 +357,7 @@ class Agreements(ServiceApplication):
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str, name: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(f"no {what} {name!r}") from None
         assert isinstance(aggregate, cls)

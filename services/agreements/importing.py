@@ -121,7 +121,7 @@ def import_agreement(app: Agreements, agreement: AgreementFile) -> str:
 def _existing(app: Agreements, cls: type[A], aggregate_id: UUID) -> A | None:
     if aggregate_id not in app.repository:
         return None
-    aggregate = app.repository.get(aggregate_id)
+    aggregate: Aggregate = app.repository.get(aggregate_id)
     assert isinstance(aggregate, cls)
     return aggregate
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from eventsourcing.domain import DomainEvent
+
 from services.agreements.domain.definitions import IndicatorDefinition
 from services.agreements.domain.documents import AgreementDocument
 from services.agreements.domain.registry import Board, Forum, Plan
@@ -20,6 +22,7 @@ SOURCE = "/helhed/agreements"
 
 
 def to_contract(event: DomainEventProtocol, position: int) -> IntegrationEvent | None:
+    assert isinstance(event, DomainEvent)
     found = _data(event)
     if found is None:
         return None
@@ -77,14 +80,14 @@ def _data(event: DomainEventProtocol) -> tuple[BaseModel, str | None] | None:
                 name=event.name,
                 indsatsomraade=event.indsatsomraade,
                 cfbu_activity_type=event.cfbu_activity_type,
-                status=event.status,  # type: ignore[arg-type]
+                status=event.status,
                 spec=event.spec,
             ), event.plan_id
         case Plan.ActivityStatusChanged():
             return contracts.ActivityStatusChanged(
                 plan_id=event.plan_id,
                 activity_id=event.activity_id,
-                status=event.status,  # type: ignore[arg-type]
+                status=event.status,
                 effective_from=event.effective_from,
                 reason=event.reason,
             ), event.plan_id
@@ -105,7 +108,7 @@ def _document_data(event: DomainEventProtocol) -> tuple[BaseModel, str | None] |
         case AgreementDocument.Imported():
             return contracts.DocumentVersionApproved(
                 plan_id=event.plan_id,
-                kind=event.kind,  # type: ignore[arg-type]
+                kind=event.kind,
                 key=event.key,
                 version=1,
                 imported=True,
@@ -115,7 +118,7 @@ def _document_data(event: DomainEventProtocol) -> tuple[BaseModel, str | None] |
             assert event.content is not None
             return contracts.DocumentVersionApproved(
                 plan_id=event.plan_id,
-                kind=event.kind,  # type: ignore[arg-type]
+                kind=event.kind,
                 key=event.key,
                 version=event.version,
                 imported=False,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def document_out(document: AgreementDocument) -> DocumentOut:
     return DocumentOut(
         plan_id=document.plan_id,
-        kind=document.kind.value,  # type: ignore[arg-type]
+        kind=document.kind.value,
         key=document.key,
         in_force=document.approved.number,
         versions=[
@@ -73,14 +73,14 @@ def changes_out(plan_id: str, documents: list[DocumentChanges]) -> ChangesOut:
         plan_id=plan_id,
         documents=[
             DocumentChangesOut(
-                kind=d.kind,  # type: ignore[arg-type]
+                kind=d.kind,
                 key=d.key,
                 approved_version=d.approved_version,
                 approved_at=d.approved_at,
                 latest_version=d.latest_version,
                 latest_status=d.latest_status,
                 changes=[
-                    ChangeOut(path=c.path, kind=c.kind, before=c.before, after=c.after)  # type: ignore[arg-type]
+                    ChangeOut(path=c.path, kind=c.kind, before=c.before, after=c.after)
                     for c in d.changes
                 ],
             )

@@ -148,7 +148,7 @@ def services(
 def _service_name(name: str) -> ServiceName:
     if name not in SERVICE_NAMES:
         raise typer.BadParameter(f"{name!r} is not one of {', '.join(SERVICE_NAMES)}")
-    return name  # type: ignore[return-value]
+    return name
 
 
 @query_app.command("sessions")

@@ -70,7 +70,7 @@ def measure(
     if spec.op == "sum":
         assert spec.field is not None
         return float(sum(_number(fact.data.get(spec.field)) for fact in matching)), used
-    participants = set()
+    participants: set[str] = set()
     for fact in matching:
         participants.update(fact.data.get("participant_refs") or ())
         if fact.data.get("participant_ref"):

@@ -31,10 +31,11 @@ if TYPE_CHECKING:
 
 
 class Projection(Protocol):
-    """Read-model code: applies one event inside the caller's transaction."""
+    """Read-model code: applies a run of one producer's events, in log order,
+    inside the caller's transaction."""
 
     def apply(
-        self, conn: Connection, producer: str, event: IntegrationEvent
+        self, conn: Connection, producer: str, events: Sequence[IntegrationEvent]
     ) -> None: ...
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
     from sqlalchemy.engine import Engine
 
-    from shared.bus.follower import Projection
+    from shared.bus.follower import LeaderLog, Projection
     from shared.settings import ServiceName, Settings
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def http_follower(
     """A follower of the service's leaders, reading their logs over HTTP."""
     tracking_metadata.create_all(engine)
     metadata.create_all(engine)
-    leaders = {
+    leaders: dict[str, LeaderLog] = {
         name: HttpLeaderLog(settings.base_url(name)) for name in LEADERS[service]
     }
     return Follower(engine, projection, leaders)

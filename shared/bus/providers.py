@@ -28,7 +28,7 @@ class Closeable(Protocol):
 B = TypeVar("B", bound=Closeable)
 
 
-class Backend(DependencyProvider, Generic[B]):  # type: ignore[misc]
+class Backend(DependencyProvider, Generic[B]):
     """Builds the service's backend (application, log, relay, follower) once."""
 
     def __init__(self, build: Callable[[Settings], B]) -> None:

@@ -10,25 +10,26 @@ from shared.contracts import activities, agreements
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+_MODELS: tuple[type[BaseModel], ...] = (
+    agreements.ForumRegistered,
+    agreements.PlanRegistered,
+    agreements.PlanJoinedForum,
+    agreements.ActivityPlanned,
+    agreements.PlanLeftForum,
+    agreements.BoardRegistered,
+    agreements.BoardGovernsPlan,
+    agreements.ActivityStatusChanged,
+    agreements.FollowUpRecorded,
+    agreements.DocumentVersionApproved,
+    agreements.RevisionRecorded,
+    agreements.IndicatorDefined,
+    agreements.TokenIssued,
+    agreements.TokenRevoked,
+    *activities.ACTIVITY_EVENTS,
+)
 DATA_MODELS: dict[tuple[str, int], type[BaseModel]] = {
-    (model.TYPE, model.VERSION): model
-    for model in (
-        agreements.ForumRegistered,
-        agreements.PlanRegistered,
-        agreements.PlanJoinedForum,
-        agreements.ActivityPlanned,
-        agreements.PlanLeftForum,
-        agreements.BoardRegistered,
-        agreements.BoardGovernsPlan,
-        agreements.ActivityStatusChanged,
-        agreements.FollowUpRecorded,
-        agreements.DocumentVersionApproved,
-        agreements.RevisionRecorded,
-        agreements.IndicatorDefined,
-        agreements.TokenIssued,
-        agreements.TokenRevoked,
-        *activities.ACTIVITY_EVENTS,
-    )
+    (model.TYPE, model.VERSION): model  # type: ignore[attr-defined]
+    for model in _MODELS
 }
 
 _SCHEMA_URI = re.compile(r"^urn:helhed:schema:(?P<type>[a-z0-9.-]+):v(?P<version>\d+)$")
