@@ -61,13 +61,22 @@ def eventsourcing_env(database_url: str) -> dict[str, str]:
 
 def ensure_schema(database_url: str) -> None:
     """Create the PostgreSQL schema named by ``?schema=`` if it is missing."""
+    _on_schema(database_url, 'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+
+def drop_schema(database_url: str) -> None:
+    """Drop a service's PostgreSQL schema (tests and benchmarks)."""
+    _on_schema(database_url, 'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _on_schema(database_url: str, statement: str) -> None:
     url, schema = _parts(database_url)
     if url.get_backend_name() != "postgresql" or not schema:
         return
     engine = sa.create_engine(url.set(drivername="postgresql+psycopg"))
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+            conn.execute(sa.text(statement.format(schema=schema)))
     finally:
         engine.dispose()
 
@@ -98,16 +107,3 @@ def views_engine(database_url: str) -> Engine:
             pool_pre_ping=True,
         )
     raise ValueError(f"unsupported database URL {database_url!r}")
-
-
-def drop_schema(database_url: str) -> None:
-    """Drop a service's PostgreSQL schema (tests and `helhed reset`)."""
-    url, schema = _parts(database_url)
-    if url.get_backend_name() != "postgresql" or not schema:
-        return
-    engine = sa.create_engine(url.set(drivername="postgresql+psycopg"))
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    finally:
-        engine.dispose()
