@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.agreements import app as agreements_app
+from services.cli.ingest_file import ingest
 from services.cli.tokens import app as tokens_app
 from shared import access
 from shared.settings import SERVICE_NAMES, ServiceName, Settings
@@ -31,6 +32,7 @@ query_app = typer.Typer(help="Query the indicators service.", no_args_is_help=Tr
 app.add_typer(query_app, name="query")
 app.add_typer(agreements_app, name="agreements")
 app.add_typer(tokens_app, name="tokens")
+app.command("ingest")(ingest)
 
 console = Console(stderr=True)
 
