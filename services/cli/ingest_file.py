@@ -92,7 +92,7 @@ def _check(events: list[dict[str, Any]], data_dir: Path | None) -> list[dict[str
     metadata.create_all(engine)
     app = Activities(settings.database_url("activities"))
     plans = SqlKnownPlans(engine)
-    results = []
+    results: list[dict[str, Any]] = []
     try:
         for event in track(events, description="Kontrollerer", console=console):
             try:
@@ -154,8 +154,8 @@ def _store(
     try:
         plans = SqlKnownPlans(engine)
         for batch in track(batches, description="Gemmer", console=console):
-            answer = ingest_batch(app, plans, batch, all_or_nothing=atomic)
-            results += [r.model_dump(mode="json") for r in answer.results]
+            stored = ingest_batch(app, plans, batch, all_or_nothing=atomic)
+            results += [r.model_dump(mode="json") for r in stored.results]
     finally:
         app.close()
         engine.dispose()
