@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -98,3 +99,18 @@ def json_endpoint(
         return wrapper
 
     return decorate
+
+
+def moment_args(request: Request) -> tuple[datetime | None, date | None]:
+    """``as_of`` (a recorded-time moment, ISO 8601) and ``on`` (a day) of a query."""
+    try:
+        as_of = request.args.get("as_of")
+        on = request.args.get("on")
+        moment = datetime.fromisoformat(as_of) if as_of else None
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment, date.fromisoformat(on) if on else None
+    except ValueError:
+        raise BadRequestError(
+            "as_of must be an ISO time (2026-03-01T12:00:00+01:00), on an ISO date"
+        ) from None

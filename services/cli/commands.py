@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -64,6 +64,7 @@ def demo(
     """Run the whole platform in this process (no servers) with demo data."""
     from services.agreements.agreement_file import load_agreement_file
     from services.agreements.data import NORDVEST_FILE
+    from services.demo.measurements import a_correction, yearly_measurements
     from services.demo.seed import post_events, seed_agreement
     from services.demo.sessions import weekly_sessions
     from shared.runner import Platform, wait_until_synced
@@ -87,6 +88,11 @@ def demo(
             activities = seed_agreement(settings, agreement)
             wait_until_synced(settings)
             accepted, duplicates = post_events(settings, events)
+            wait_until_synced(settings)
+            # measurements, then a correction recorded after them: "as of" shows both
+            post_events(settings, yearly_measurements(agreement))
+            corrected = next(e for e in events if e["data"]["activity_id"] == "ul-a2")
+            post_events(settings, [a_correction(corrected)])
             wait_until_synced(settings)
         console.print(
             f"[bold]{plan.name}[/]: {activities} aktiviteter, "
@@ -198,6 +204,73 @@ def _query_sessions(
     finally:
         engine.dispose()
     raise AssertionError("unreachable")
+
+
+@query_app.command("indicators")
+def query_indicators(
+    plan: Annotated[str, typer.Option("--plan", help="The plan id.")],
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", help="As known at this recorded time.")
+    ] = None,
+    on: Annotated[
+        datetime | None, typer.Option("--on", help="A day in the quarter to show.")
+    ] = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    url: Annotated[str | None, typer.Option(help="The indicators service.")] = None,
+    data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
+) -> None:
+    """Every indicator of a plan: value, baseline, comparison, target and status."""
+    from services.indicators.queries import UnknownPlanError
+    from services.indicators.table import indicator_table
+    from shared.store import views_engine
+
+    moment = as_of.replace(tzinfo=UTC) if as_of and as_of.tzinfo is None else as_of
+    if url:
+        params = {"as_of": moment.isoformat()} if moment else {}
+        if on:
+            params["on"] = on.date().isoformat()
+        response = requests.get(
+            f"{url.rstrip('/')}/plans/{plan}/indicators", params=params, timeout=60
+        )
+        if response.status_code >= 400:
+            _fail(response.json().get("error", response.text))
+        result = response.json()
+    else:
+        engine = views_engine(_settings(data_dir).database_url("indicators"))
+        try:
+            result = indicator_table(engine, plan, moment, on.date() if on else None)
+        except UnknownPlanError as error:
+            _fail(f"{error} (har du kørt 'helhed demo'?)")
+        finally:
+            engine.dispose()
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(
+        title=f"{result['plan_name']}: indikatorer {result['period']['label']}"
+    )
+    for column in ("Indikator", "Navn", "Baseline", "Værdi", "Kommune m.fl.", "Status"):
+        table.add_column(column)
+    for row in result["indicators"]:
+        value = "(<5)" if row["suppressed"] else _number(row["value"])
+        table.add_row(
+            row["indicator_id"], row["name"], _number(row["baseline"]), value,
+            _number(row["comparison"]), STATUS_DA[row["status"]],
+        )  # fmt: skip
+    Console().print(table)
+
+
+STATUS_DA = {
+    "on_track": "på rette vej",
+    "off_track": "ikke på rette vej",
+    "no_target": "intet mål",
+    "monitor": "følges",
+    "no_data": "ingen data",
+}
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}".replace(".", ",")
 
 
 def _print_sessions(result: dict[str, Any]) -> None:

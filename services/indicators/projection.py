@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -12,7 +12,9 @@ from services.indicators.periods import quarter_of
 from shared.contracts.activities import SessionHeld
 from shared.contracts.agreements import (
     ActivityPlanned,
+    DocumentVersionApproved,
     ForumRegistered,
+    IndicatorDefined,
     PlanJoinedForum,
     PlanRegistered,
 )
@@ -37,13 +39,18 @@ class IndicatorsProjection:
         self, conn: Connection, producer: str, events: Sequence[IntegrationEvent]
     ) -> None:
         sessions: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        facts: list[dict[str, object]] = []
         for event in events:
+            if producer == "activities":
+                facts.append(_fact(event))
             if event.type == SessionHeld.TYPE:
                 _add_session(sessions, event)
                 continue
             handler = _HANDLERS.get(event.type)
             if handler is not None:
                 handler(conn, event)
+        if facts:
+            conn.execute(sa.insert(views.facts), facts)
         add_to(
             conn,
             views.session_counts,
@@ -107,7 +114,88 @@ def _add_session(
     counts[2] += session.new_participants
 
 
+def _fact(event: IntegrationEvent) -> dict[str, object]:
+    return {
+        "position": event.position,
+        "source": event.source,
+        "event_id": event.id,
+        "type": event.type,
+        "plan_id": str(event.data.get("plan_id", "")),
+        "happened": event.time,
+        "recorded": event.recordedtime,
+        "late": event.late,
+        "data": event.data,
+    }
+
+
+def _document_approved(conn: Connection, event: IntegrationEvent) -> None:
+    """The version in force replaces what the document said about its indicators."""
+    approved = DocumentVersionApproved.model_validate(event.data)
+    table = views.indicator_specs
+    conn.execute(
+        sa.delete(table).where(
+            table.c.plan_id == approved.plan_id, table.c.document == approved.key
+        )
+    )
+    rows = [
+        {"plan_id": approved.plan_id, "document": approved.key, **row}
+        for row in _indicator_rows(approved.content)
+    ]
+    if rows:
+        conn.execute(sa.insert(table), rows)
+
+
+def _indicator_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for goal in content.get("overall_goals", []):
+        rows += [
+            _spec("overall", goal["id"], goal["text"], i) for i in goal["indicators"]
+        ]
+    for delmaal in content.get("delmaal", []):
+        rows += [
+            _spec("delmaal", delmaal["id"], delmaal["text"], i)
+            for i in delmaal["indicators"]
+        ]
+    rows += [
+        _spec("output", None, None, i) for i in content.get("output_indicators", [])
+    ]
+    return rows
+
+
+def _spec(
+    level: str, goal: str | None, text: str | None, indicator: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "indicator_id": indicator["id"],
+        "level": level,
+        "goal": goal,
+        "goal_text": text,
+        "spec": {k: v for k, v in indicator.items() if k != "definition"},
+    }
+
+
+def _indicator_defined(conn: Connection, event: IntegrationEvent) -> None:
+    defined = IndicatorDefined.model_validate(event.data)
+    table = views.indicator_definitions
+    key = (
+        table.c.plan_id == defined.plan_id,
+        table.c.indicator_id == defined.indicator_id,
+        table.c.effective_from == defined.effective_from,
+    )
+    conn.execute(sa.delete(table).where(*key))
+    conn.execute(
+        sa.insert(table).values(
+            plan_id=defined.plan_id,
+            indicator_id=defined.indicator_id,
+            effective_from=defined.effective_from,
+            definition=defined.definition,
+        )
+    )
+
+
 _HANDLERS = {
+    DocumentVersionApproved.TYPE: _document_approved,
+    IndicatorDefined.TYPE: _indicator_defined,
     ForumRegistered.TYPE: _forum_registered,
     PlanJoinedForum.TYPE: _plan_joined_forum,
     PlanRegistered.TYPE: _plan_registered,

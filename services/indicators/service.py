@@ -10,10 +10,11 @@ from nameko.web.handlers import http
 
 from services.indicators.dependencies import IndicatorsBackend, build
 from services.indicators.queries import UnknownPlanError, sessions_per_quarter
+from services.indicators.table import indicator_table
 from shared.bus.following import catch_up_quietly
 from shared.bus.providers import DELIVERY, Backend
 from shared.contracts.envelope import Delivery
-from shared.http import json_endpoint, json_response
+from shared.http import json_endpoint, json_response, moment_args
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Request, Response
@@ -47,6 +48,14 @@ class IndicatorsService:
     @json_endpoint(ERRORS)
     def sessions(self, request: Request, plan_id: str) -> Response:
         return json_response(200, sessions_per_quarter(self.backend.engine, plan_id))
+
+    @http("GET", "/plans/<string:plan_id>/indicators")
+    @json_endpoint(ERRORS)
+    def indicators(self, request: Request, plan_id: str) -> Response:
+        as_of, on = moment_args(request)
+        return json_response(
+            200, indicator_table(self.backend.engine, plan_id, as_of, on)
+        )
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:

@@ -51,3 +51,42 @@ session_counts = sa.Table(
     sa.Column("participants", sa.Integer, nullable=False),
     sa.Column("new_participants", sa.Integer, nullable=False),
 )
+
+#: What was agreed for each indicator of a plan (from the versions in force).
+indicator_specs = sa.Table(
+    "indicator_specs",
+    metadata,
+    sa.Column("plan_id", sa.String(100), primary_key=True),
+    sa.Column("indicator_id", sa.String(50), primary_key=True),
+    sa.Column("document", sa.String(30), nullable=False),  # strategisk or UL/BE/KF/SM
+    sa.Column("level", sa.String(10), nullable=False),  # overall, delmaal, output
+    sa.Column("goal", sa.String(50), nullable=True),  # goal or delmål id
+    sa.Column("goal_text", sa.Text, nullable=True),
+    sa.Column("spec", sa.JSON, nullable=False),  # name, unit, direction, baselines …
+)
+
+#: How each indicator is obtained, from the date each version takes effect.
+indicator_definitions = sa.Table(
+    "indicator_definitions",
+    metadata,
+    sa.Column("plan_id", sa.String(100), primary_key=True),
+    sa.Column("indicator_id", sa.String(50), primary_key=True),
+    sa.Column("effective_from", sa.Date, primary_key=True),
+    sa.Column("definition", sa.JSON, nullable=False),
+)
+
+#: Every activity event, bitemporal: when it happened and when it was recorded.
+facts = sa.Table(
+    "facts",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True),  # in activities' log
+    sa.Column("source", sa.String(300), nullable=False),
+    sa.Column("event_id", sa.String(200), nullable=False),
+    sa.Column("type", sa.String(200), nullable=False),
+    sa.Column("plan_id", sa.String(100), nullable=False, index=True),
+    sa.Column("happened", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("recorded", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("late", sa.Boolean, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.UniqueConstraint("source", "event_id"),
+)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 pytestmark = pytest.mark.integration
 
@@ -74,6 +77,48 @@ def test_the_demo_loads_nordvest_and_the_cli_shows_the_agreement_and_the_numbers
     )
     assert repeat == numbers
 
+    table = helhed(
+        "query",
+        "indicators",
+        "--plan",
+        NORDVEST,
+        "--format",
+        "json",
+        "--data-dir",
+        data,
+    )
+    indicators = json.loads(table.stdout)
+    overall = [r for r in indicators["indicators"] if r["level"] == "overall"]
+    assert len(overall) == 9
+    assert (overall[0]["baseline"], overall[0]["comparison"]) == (81.9, 87.04)
+    derived = [r for r in indicators["indicators"] if r["kind"] == "derived"]
+    assert derived
+    assert all(r["value"] > 0 for r in derived)
+    assert {"no_target", "off_track"} <= {r["status"] for r in indicators["indicators"]}
+
+    # the demo corrects one September 2025 session (+5 participants); as known just
+    # before the correction was recorded, the quarter had 5 participants fewer
+    corrected_at = _recorded_time_of_the_correction(Path(data))
+    args = [
+        "query",
+        "indicators",
+        "--plan",
+        NORDVEST,
+        "--on",
+        "2025-09-15",
+        "--format",
+        "json",
+        "--data-dir",
+        data,
+    ]
+    now = json.loads(helhed(*args).stdout)
+    then = json.loads(
+        helhed(
+            *args, "--as-of", (corrected_at - timedelta(microseconds=1)).isoformat()
+        ).stdout
+    )
+    assert _value(now, "UL-OUT-1") == _value(then, "UL-OUT-1") + 5
+
     changes = helhed(
         "agreements",
         "diff",
@@ -130,3 +175,28 @@ def test_tokens_are_issued_once_and_revoked_from_the_command_line(
             store.authenticate(secret)
     finally:
         store.close()
+
+
+def _value(table: dict[str, Any], indicator_id: str) -> float:
+    value: float = next(
+        r["value"] for r in table["indicators"] if r["indicator_id"] == indicator_id
+    )
+    return value
+
+
+def _recorded_time_of_the_correction(data: Path) -> datetime:
+    from services.indicators.views import facts
+    from shared.settings import Settings
+    from shared.store import views_engine
+
+    engine = views_engine(Settings(data_dir=data).database_url("indicators"))
+    try:
+        with engine.connect() as conn:
+            recorded = conn.execute(
+                sa.select(facts.c.recorded).where(
+                    facts.c.type == "dk.helhedsplan.activity.corrected"
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return recorded if recorded.tzinfo else recorded.replace(tzinfo=UTC)

@@ -1,0 +1,213 @@
+"""The indicator table of a plan: value, baseline, comparison, target and status,
+as known now or as known at a moment (``as_of``, by recorded time)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from pydantic import TypeAdapter
+
+from services.indicators import views
+from services.indicators.formulas import Fact, evaluate
+from services.indicators.periods import quarter_bounds, quarter_of
+from services.indicators.queries import UnknownPlanError
+from services.indicators.status import status, suppressed
+from shared.contracts.activities import (
+    Corrected,
+    IndicatorMeasurementReported,
+    Retracted,
+)
+from shared.contracts.definitions import Derived, Measured
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+DEFINITION: TypeAdapter[Derived | Measured] = TypeAdapter(Derived | Measured)
+DOCUMENT_ORDER = {"strategisk": 0, "UL": 1, "BE": 2, "KF": 3, "SM": 4}
+
+
+def indicator_table(
+    engine: Engine, plan_id: str, as_of: datetime | None = None, on: date | None = None
+) -> dict[str, Any]:
+    """Every indicator of the plan for the quarter holding ``on`` (default: the
+    latest quarter with activity), using only what was recorded by ``as_of``."""
+    with engine.connect() as conn:
+        plan = conn.execute(
+            sa.select(views.plans).where(views.plans.c.plan_id == plan_id)
+        ).first()
+        if plan is None:
+            raise UnknownPlanError(f"unknown plan {plan_id!r}")
+        specs = conn.execute(
+            sa.select(views.indicator_specs).where(
+                views.indicator_specs.c.plan_id == plan_id
+            )
+        ).all()
+        definitions = _definitions(conn, plan_id)
+        known = effective_facts(conn, plan_id, as_of)
+    day = on or max((f.time.date() for f in known), default=date.today())
+    start, end = quarter_bounds(day)
+    rows = [
+        _row(spec, definitions.get(spec.indicator_id, []), known, start, end)
+        for spec in sorted(
+            specs, key=lambda s: (DOCUMENT_ORDER.get(s.document, 9), s.indicator_id)
+        )
+    ]
+    return {
+        "plan_id": plan_id,
+        "plan_name": plan.name,
+        "as_of": as_of.isoformat() if as_of else None,
+        "period": {"label": quarter_of(day), "start": start, "end": end},
+        "indicators": rows,
+    }
+
+
+def _definitions(
+    conn: Connection, plan_id: str
+) -> dict[str, list[tuple[date, dict[str, Any]]]]:
+    table = views.indicator_definitions
+    found: dict[str, list[tuple[date, dict[str, Any]]]] = {}
+    for row in conn.execute(
+        sa.select(table)
+        .where(table.c.plan_id == plan_id)
+        .order_by(table.c.effective_from)
+    ):
+        found.setdefault(row.indicator_id, []).append(
+            (row.effective_from, row.definition)
+        )
+    return found
+
+
+def effective_facts(
+    conn: Connection, plan_id: str, as_of: datetime | None
+) -> list[Fact]:
+    """The plan's activity events as known at ``as_of``: corrections applied,
+    retractions removed (the originals stay in the log)."""
+    query = sa.select(views.facts).where(views.facts.c.plan_id == plan_id)
+    if as_of is not None:
+        query = query.where(views.facts.c.recorded <= as_of)
+    rows = conn.execute(query.order_by(views.facts.c.position)).all()
+    current: dict[tuple[str, str], Fact] = {}
+    for row in rows:
+        key = (row.source, row.event_id)
+        if row.type == Corrected.TYPE:
+            target = (row.data["supersedes"]["source"], row.data["supersedes"]["id"])
+            original = current.get(target)
+            if original is not None:
+                current[target] = Fact(
+                    original.source,
+                    original.event_id,
+                    row.data["corrected_type"],
+                    original.time,
+                    row.data["corrected_data"],
+                )
+        elif row.type == Retracted.TYPE:
+            current.pop(
+                (row.data["retracts"]["source"], row.data["retracts"]["id"]), None
+            )
+        else:
+            current[key] = Fact(
+                row.source, row.event_id, row.type, _aware(row.happened), row.data
+            )
+    return list(current.values())
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _in_force(
+    versions: list[tuple[date, dict[str, Any]]], day: date
+) -> dict[str, Any] | None:
+    current = None
+    for effective_from, definition in versions:
+        if effective_from <= day:
+            current = definition
+    return current
+
+
+def _row(
+    spec: Any,
+    versions: list[tuple[date, dict[str, Any]]],
+    known: list[Fact],
+    start: date,
+    end: date,
+) -> dict[str, Any]:
+    body = spec.spec
+    baseline = _first_value(body.get("baselines", []))
+    comparison = _first_value(body.get("comparison_baselines", []))
+    raw = _in_force(versions, end)
+    definition = DEFINITION.validate_python(raw) if raw else Measured()
+    value = numerator = denominator = None
+    measured_source = measured_period = None
+    used = 0
+    if isinstance(definition, Derived):
+        result = evaluate(definition, known, start, end)
+        value, numerator, denominator, used = (
+            result.value,
+            result.numerator,
+            result.denominator,
+            len(result.events),
+        )
+    else:
+        latest = _latest_measurement(spec.indicator_id, known, end)
+        if latest is not None:
+            value, numerator, denominator = (
+                latest.value,
+                latest.numerator,
+                latest.denominator,
+            )
+            measured_source = latest.source_id
+            measured_period = f"{latest.period_start} – {latest.period_end}"
+            used = 1
+    unit = body.get("unit", "count")
+    return {
+        "indicator_id": spec.indicator_id,
+        "name": body.get("name"),
+        "document": spec.document,
+        "level": spec.level,
+        "goal": spec.goal,
+        "unit": unit,
+        "direction": body.get("direction"),
+        "kind": definition.kind,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "measured_source": measured_source,
+        "measured_period": measured_period,
+        "events": used,
+        "baselines": body.get("baselines", []),
+        "comparison_baselines": body.get("comparison_baselines", []),
+        "baseline": baseline,
+        "comparison": comparison,
+        "target": body.get("target"),
+        "status": status(
+            body.get("direction", "monitor"),
+            body.get("target"),
+            baseline,
+            value,
+            comparison,
+        ),
+        "suppressed": suppressed(unit, value, numerator, denominator),
+    }
+
+
+def _first_value(baselines: list[dict[str, Any]]) -> float | None:
+    for baseline in baselines:
+        if baseline.get("value") is not None:
+            return float(baseline["value"])
+    return None
+
+
+def _latest_measurement(
+    indicator_id: str, known: list[Fact], end: date
+) -> IndicatorMeasurementReported | None:
+    reported = [
+        IndicatorMeasurementReported.model_validate(f.data)
+        for f in known
+        if f.type == IndicatorMeasurementReported.TYPE
+        and f.data.get("indicator_id") == indicator_id
+    ]
+    reported = [m for m in reported if m.period_end <= end]
+    return max(reported, key=lambda m: (m.period_end, m.period_start), default=None)
