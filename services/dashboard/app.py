@@ -7,7 +7,7 @@ import requests
 import streamlit as st
 
 from services.dashboard.client import DashboardClient, HttpDashboardClient
-from services.dashboard.views import danish_number, sessions_frame
+from services.dashboard.views import danish_number, indicators_frame, sessions_frame
 
 NORDVEST_ID = "beboerprojekt-nordvest-2025-29"
 
@@ -45,3 +45,15 @@ chart = (
 )
 st.altair_chart(chart, width="stretch")
 st.dataframe(frame, hide_index=True, width="stretch")
+
+st.subheader("Indikatorer")
+try:
+    table = client.indicators(plan_id)
+except requests.RequestException as error:
+    st.warning(f"Indikatorerne kunne ikke hentes: {error}")
+else:
+    st.caption(
+        f"Kvartal {table['period']['label']}. Målinger markeret som demodata er "
+        "genererede. Tal under 5 vises som <5."
+    )
+    st.dataframe(indicators_frame(table), hide_index=True, width="stretch")

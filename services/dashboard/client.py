@@ -12,6 +12,8 @@ from shared.settings import Settings
 class DashboardClient(Protocol):
     def sessions(self, plan_id: str) -> dict[str, Any]: ...
 
+    def indicators(self, plan_id: str) -> dict[str, Any]: ...
+
 
 class HttpDashboardClient:
     """Reads the indicators service's query API."""
@@ -23,6 +25,14 @@ class HttpDashboardClient:
     def sessions(self, plan_id: str) -> dict[str, Any]:
         response = requests.get(
             f"{self.base_url}/plans/{plan_id}/sessions", timeout=self.timeout
+        )
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def indicators(self, plan_id: str) -> dict[str, Any]:
+        response = requests.get(
+            f"{self.base_url}/plans/{plan_id}/indicators", timeout=self.timeout
         )
         response.raise_for_status()
         result: dict[str, Any] = response.json()

@@ -22,6 +22,9 @@ class FakeClient:
             raise requests.ConnectionError("indicators is not running")
         return {**self.result, "plan_id": plan_id}
 
+    def indicators(self, plan_id: str) -> dict[str, Any]:
+        return INDICATORS
+
 
 RESULT = {
     "plan_name": "Beboerprojekt Nordvest 2025-29",
@@ -44,6 +47,19 @@ RESULT = {
 }
 
 
+INDICATORS = {
+    "period": {"label": "2026-Q3"},
+    "indicators": [
+        {"level": "overall", "indicator_id": "OI-1.1", "name": "Andel 1-5-årige i dagtilbud",
+         "unit": "percent", "baseline": 81.9, "value": 83.25, "comparison": 87.04,
+         "target": None, "status": "no_target", "suppressed": False},
+        {"level": "output", "indicator_id": "UL-OUT-1", "name": "Deltagere",
+         "unit": "count", "baseline": None, "value": 3, "comparison": None,
+         "target": {"wording": "flere"}, "status": "on_track", "suppressed": True},
+    ],
+}  # fmt: skip
+
+
 def test_the_page_shows_the_plan_its_totals_in_danish_format_and_a_table() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
     at.session_state.client = FakeClient(RESULT)
@@ -56,6 +72,13 @@ def test_the_page_shows_the_plan_its_totals_in_danish_format_and_a_table() -> No
     table = at.dataframe[0].value
     assert list(table.columns) == ["Kvartal", "Sessioner", "Deltagere", "Nye deltagere"]
     assert table["Deltagere"].tolist() == [1180, 420]
+    indicators = at.dataframe[1].value
+    assert indicators["Baseline"].tolist() == ["81,9 %", "–"]
+    assert indicators["Seneste"].tolist() == [
+        "83,2 %",
+        "<5",
+    ]  # Danish format; <5 hidden
+    assert indicators["Status"].tolist() == ["Intet mål", "På rette vej"]
 
 
 def test_the_page_says_in_danish_when_the_numbers_cannot_be_fetched() -> None:
