@@ -5,6 +5,7 @@ client over HTTP, and binary-mode CloudEvents over the AMQP ingest exchange."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -346,3 +347,55 @@ def test_events_of_a_period_the_board_followed_up_on_are_accepted_and_flagged_la
     flags = {e["id"]: e["late"] for e in log["events"]}
     assert flags[late["id"]] is True
     assert flags[on_time["id"]] is False
+
+
+def test_a_danish_csv_and_an_excel_sheet_with_bad_rows_are_ingested_over_http(
+    platform: Scenario, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+    from typer.testing import CliRunner
+
+    from services.cli.commands import app as cli
+
+    csv_file = tmp_path / "lektiecafe.csv"
+    csv_file.write_bytes(
+        "\ufeffAktivitet;Dato;Deltagere;Nye deltagere;Varighed\n"
+        "lektiecafe;1.10.2025;12;2;1,5 t\n"
+        "lektiecafe;2025-10-08;-4;0;90\n"
+        "lektiecafe;15.10.2025;9;1;90\n".encode()
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["aktivitet", "dato", "deltagere", "note"])
+    sheet.append(["jobcafe", datetime(2025, 10, 2), 6, "ok"])
+    sheet.append(["jobcafe", "32.10.2025", 5, None])
+    sheet.append(["jobcafe", "3.10.2025", 7, "ring 22 33 44 55"])
+    excel_file = tmp_path / "jobcafe.xlsx"
+    book.save(excel_file)
+    token = _tool_token(platform, PLAN, "/helhed/import/")
+    platform.sync()
+    before = platform.sessions()["total_sessions"]
+    runner = CliRunner()
+    url = platform.settings.base_url("activities")
+    for path, good in ((csv_file, 2), (excel_file, 1)):
+        answer = runner.invoke(
+            cli, ["ingest", str(path), "--plan", PLAN, "--url", url, "--token", token]
+        )
+        assert answer.exit_code == 1, answer.output  # some rows refused
+        assert f"{good} gemt" in answer.output
+    csv_report = runner.invoke(
+        cli, ["ingest", str(csv_file), "--plan", PLAN, "--url", url, "--token", token]
+    )
+    assert "2 kendt i forvejen" in csv_report.output
+    assert re.search(
+        r"\b3\s*│\s*Deltagere\s*│.*greater than or equal to 0", csv_report.output
+    )
+    excel_report = runner.invoke(
+        cli, ["ingest", str(excel_file), "--plan", PLAN, "--url", url, "--token", token]
+    )
+    assert re.search(
+        r"\b3\s*│\s*dato\s*│\s*ugyldig dato '32.10.2025'", excel_report.output
+    )
+    assert "phone number" in excel_report.output
+    platform.sync()
+    assert platform.sessions()["total_sessions"] == before + 3
