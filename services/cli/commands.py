@@ -10,7 +10,7 @@ import time
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import requests
 import typer
@@ -35,6 +35,9 @@ app.add_typer(tokens_app, name="tokens")
 app.command("ingest")(ingest)
 
 console = Console(stderr=True)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 NORDVEST_ID = "beboerprojekt-nordvest-2025-29"
 #: Demo sessions are generated up to this day, so every run gives the same numbers.
@@ -220,29 +223,15 @@ def query_indicators(
     data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
 ) -> None:
     """Every indicator of a plan: value, baseline, comparison, target and status."""
-    from services.indicators.queries import UnknownPlanError
     from services.indicators.table import indicator_table
-    from shared.store import views_engine
 
-    moment = as_of.replace(tzinfo=UTC) if as_of and as_of.tzinfo is None else as_of
-    if url:
-        params = {"as_of": moment.isoformat()} if moment else {}
-        if on:
-            params["on"] = on.date().isoformat()
-        response = requests.get(
-            f"{url.rstrip('/')}/plans/{plan}/indicators", params=params, timeout=60
-        )
-        if response.status_code >= 400:
-            _fail(response.json().get("error", response.text))
-        result = response.json()
-    else:
-        engine = views_engine(_settings(data_dir).database_url("indicators"))
-        try:
-            result = indicator_table(engine, plan, moment, on.date() if on else None)
-        except UnknownPlanError as error:
-            _fail(f"{error} (har du kørt 'helhed demo'?)")
-        finally:
-            engine.dispose()
+    moment = _aware(as_of)
+    day = on.date() if on else None
+    params = {"as_of": moment.isoformat() if moment else None, "on": day}
+    result = _read_indicators(
+        data_dir, url, f"/plans/{plan}/indicators", params,
+        lambda engine: indicator_table(engine, plan, moment, day),
+    )  # fmt: skip
     if output is OutputFormat.json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         return
@@ -258,6 +247,79 @@ def query_indicators(
             _number(row["comparison"]), STATUS_DA[row["status"]],
         )  # fmt: skip
     Console().print(table)
+
+
+@query_app.command("lineage")
+def query_lineage(
+    plan: Annotated[str, typer.Option("--plan", help="The plan id.")],
+    indicator: Annotated[str, typer.Option("--indicator", help="The indicator id.")],
+    as_of: Annotated[datetime | None, typer.Option("--as-of")] = None,
+    on: Annotated[datetime | None, typer.Option("--on")] = None,
+    url: Annotated[str | None, typer.Option(help="The indicators service.")] = None,
+    data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
+) -> None:
+    """Where a value came from: its events and the corrections against them (JSON)."""
+    from services.indicators.table import lineage
+
+    moment, day = _aware(as_of), on.date() if on else None
+    params = {"as_of": moment.isoformat() if moment else None, "on": day}
+    result = _read_indicators(
+        data_dir, url, f"/plans/{plan}/indicators/{indicator}/lineage", params,
+        lambda engine: lineage(engine, plan, indicator, moment, day),
+    )  # fmt: skip
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+
+
+@query_app.command("compare")
+def query_compare(
+    forum: Annotated[str, typer.Option("--forum", help="The Samarbejdsforum id.")],
+    indicator: Annotated[str, typer.Option("--indicator", help="The indicator id.")],
+    as_of: Annotated[datetime | None, typer.Option("--as-of")] = None,
+    url: Annotated[str | None, typer.Option(help="The indicators service.")] = None,
+    data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
+) -> None:
+    """One indicator across a forum's plans, small numbers suppressed (JSON)."""
+    from services.indicators.table import forum_comparison
+
+    moment = _aware(as_of)
+    result = _read_indicators(
+        data_dir, url, f"/fora/{forum}/compare/{indicator}",
+        {"as_of": moment.isoformat() if moment else None},
+        lambda engine: forum_comparison(engine, forum, indicator, moment),
+    )  # fmt: skip
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+
+def _read_indicators(
+    data_dir: Path | None,
+    url: str | None,
+    path: str,
+    params: dict[str, Any],
+    local: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """From the running indicators service (--url), or from the data directory."""
+    from services.indicators.queries import UnknownPlanError
+    from shared.store import views_engine
+
+    if url:
+        query = {k: str(v) for k, v in params.items() if v is not None}
+        response = requests.get(f"{url.rstrip('/')}{path}", params=query, timeout=60)
+        if response.status_code >= 400:
+            _fail(response.json().get("error", response.text))
+        result: dict[str, Any] = response.json()
+        return result
+    engine = views_engine(_settings(data_dir).database_url("indicators"))
+    try:
+        return local(engine)
+    except UnknownPlanError as error:
+        _fail(f"{error} (har du kørt 'helhed demo'?)")
+        raise
+    finally:
+        engine.dispose()
 
 
 STATUS_DA = {

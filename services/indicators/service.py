@@ -10,7 +10,7 @@ from nameko.web.handlers import http
 
 from services.indicators.dependencies import IndicatorsBackend, build
 from services.indicators.queries import UnknownPlanError, sessions_per_quarter
-from services.indicators.table import indicator_table
+from services.indicators.table import forum_comparison, indicator_table, lineage
 from shared.bus.following import catch_up_quietly
 from shared.bus.providers import DELIVERY, Backend
 from shared.contracts.envelope import Delivery
@@ -55,6 +55,22 @@ class IndicatorsService:
         as_of, on = moment_args(request)
         return json_response(
             200, indicator_table(self.backend.engine, plan_id, as_of, on)
+        )
+
+    @http("GET", "/plans/<string:plan_id>/indicators/<string:indicator_id>/lineage")
+    @json_endpoint(ERRORS)
+    def lineage(self, request: Request, plan_id: str, indicator_id: str) -> Response:
+        as_of, on = moment_args(request)
+        return json_response(
+            200, lineage(self.backend.engine, plan_id, indicator_id, as_of, on)
+        )
+
+    @http("GET", "/fora/<string:forum_id>/compare/<string:indicator_id>")
+    @json_endpoint(ERRORS)
+    def compare(self, request: Request, forum_id: str, indicator_id: str) -> Response:
+        as_of, _ = moment_args(request)
+        return json_response(
+            200, forum_comparison(self.backend.engine, forum_id, indicator_id, as_of)
         )
 
     @http("GET", "/health")

@@ -211,3 +211,133 @@ def _latest_measurement(
     ]
     reported = [m for m in reported if m.period_end <= end]
     return max(reported, key=lambda m: (m.period_end, m.period_start), default=None)
+
+
+def lineage(
+    engine: Engine,
+    plan_id: str,
+    indicator_id: str,
+    as_of: datetime | None = None,
+    on: date | None = None,
+) -> dict[str, Any]:
+    """Where one value came from: the events it was computed from (as known at
+    ``as_of``), and every correction or retraction recorded against them."""
+    table = indicator_table(engine, plan_id, as_of, on)
+    row = next(
+        (r for r in table["indicators"] if r["indicator_id"] == indicator_id), None
+    )
+    if row is None:
+        raise UnknownPlanError(f"plan {plan_id!r} has no indicator {indicator_id!r}")
+    start, end = table["period"]["start"], table["period"]["end"]
+    with engine.connect() as conn:
+        known = effective_facts(conn, plan_id, as_of)
+        versions = _definitions(conn, plan_id).get(indicator_id, [])
+        raw = _in_force(versions, end)
+        definition = DEFINITION.validate_python(raw) if raw else Measured()
+        if isinstance(definition, Derived):
+            used = set(evaluate(definition, known, start, end).events)
+        else:
+            latest = _latest_measurement_fact(indicator_id, known, end)
+            used = {(latest.source, latest.event_id)} if latest else set()
+        query = sa.select(views.facts).where(views.facts.c.plan_id == plan_id)
+        if as_of is not None:
+            query = query.where(views.facts.c.recorded <= as_of)
+        rows = conn.execute(query.order_by(views.facts.c.position)).all()
+    events = []
+    for fact in rows:
+        target = _target_of(fact)
+        if (fact.source, fact.event_id) in used or target in used:
+            events.append(
+                {
+                    "source": fact.source,
+                    "id": fact.event_id,
+                    "type": fact.type,
+                    "time": _aware(fact.happened).isoformat(),
+                    "recordedtime": _aware(fact.recorded).isoformat(),
+                    "late": fact.late,
+                    "position": fact.position,
+                    "changes": f"{target[0]} {target[1]}" if target else None,
+                }
+            )
+    return {
+        "plan_id": plan_id,
+        "indicator_id": indicator_id,
+        "as_of": table["as_of"],
+        "period": table["period"],
+        "value": row["value"],
+        "definition": raw,
+        "events": events,
+    }
+
+
+def _target_of(fact: Any) -> tuple[str, str] | None:
+    if fact.type == Corrected.TYPE:
+        return (fact.data["supersedes"]["source"], fact.data["supersedes"]["id"])
+    if fact.type == Retracted.TYPE:
+        return (fact.data["retracts"]["source"], fact.data["retracts"]["id"])
+    return None
+
+
+def _latest_measurement_fact(
+    indicator_id: str, known: list[Fact], end: date
+) -> Fact | None:
+    candidates = [
+        f
+        for f in known
+        if f.type == IndicatorMeasurementReported.TYPE
+        and f.data.get("indicator_id") == indicator_id
+        and date.fromisoformat(f.data["period_end"]) <= end
+    ]
+    return max(
+        candidates,
+        key=lambda f: (f.data["period_end"], f.data["period_start"]),
+        default=None,
+    )
+
+
+def forum_comparison(
+    engine: Engine, forum_id: str, indicator_id: str, as_of: datetime | None = None
+) -> dict[str, Any]:
+    """One indicator across a Samarbejdsforum's plans, small numbers suppressed."""
+    with engine.connect() as conn:
+        forum = conn.execute(
+            sa.select(views.fora).where(views.fora.c.forum_id == forum_id)
+        ).first()
+        if forum is None:
+            raise UnknownPlanError(f"unknown Samarbejdsforum {forum_id!r}")
+        members = (
+            conn.execute(
+                sa.select(views.forum_members.c.plan_id)
+                .where(views.forum_members.c.forum_id == forum_id)
+                .order_by(views.forum_members.c.plan_id)
+            )
+            .scalars()
+            .all()
+        )
+    plans = []
+    for plan_id in members:
+        table = indicator_table(engine, plan_id, as_of)
+        row = next(
+            (r for r in table["indicators"] if r["indicator_id"] == indicator_id), None
+        )
+        if row is None:
+            continue
+        plans.append(
+            {
+                "plan_id": plan_id,
+                "plan_name": table["plan_name"],
+                "period": table["period"]["label"],
+                "value": None if row["suppressed"] else row["value"],
+                "suppressed": row["suppressed"],
+                "baseline": row["baseline"],
+                "comparison": row["comparison"],
+                "status": row["status"],
+                "unit": row["unit"],
+            }
+        )
+    return {
+        "forum_id": forum_id,
+        "forum_name": forum.name,
+        "indicator_id": indicator_id,
+        "plans": plans,
+    }

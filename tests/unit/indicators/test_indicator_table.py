@@ -11,7 +11,7 @@ import pytest
 
 from services.indicators.projection import IndicatorsProjection
 from services.indicators.status import status, suppressed
-from services.indicators.table import indicator_table
+from services.indicators.table import forum_comparison, indicator_table, lineage
 from services.indicators.views import metadata
 from shared.bus.views import metadata as tracking_metadata
 from shared.contracts import agreements as contracts
@@ -148,3 +148,50 @@ def test_small_numbers_are_suppressed() -> None:
     assert not suppressed("count", 5)
     assert suppressed("percent", 50.0, numerator=2, denominator=4)
     assert not suppressed("percent", 50.0, numerator=20, denominator=40)
+
+
+def test_the_lineage_of_a_value_lists_its_events_and_the_corrections_that_changed_it(
+    engine: Any,
+) -> None:
+    engine, projection = engine
+    _sessions(
+        projection, engine, [(1, date(2026, 2, 2), 6, T0), (2, date(2026, 2, 9), 7, T0)]
+    )
+    correction = Corrected(plan_id=PLAN, supersedes={"source": "/test", "id": "e1"},  # type: ignore[arg-type]
+                           corrected_type=SESSION, corrected_data={"plan_id": PLAN, "activity_id": "a-1", "participants": 16},
+                           reason="optalt igen")  # fmt: skip
+    with engine.begin() as conn:
+        projection.apply(
+            conn,
+            "activities",
+            [_event(3, correction, T0, T0 + timedelta(days=30), "c1")],
+        )
+    found = lineage(engine, PLAN, "OUT-1", on=date(2026, 2, 28))
+    assert found["value"] == 23.0
+    assert [(e["id"], e["changes"]) for e in found["events"]] == [
+        ("e1", None),
+        ("e2", None),
+        ("c1", "/test e1"),
+    ]
+    before = lineage(
+        engine, PLAN, "OUT-1", as_of=T0 + timedelta(days=1), on=date(2026, 2, 28)
+    )
+    assert [e["id"] for e in before["events"]] == ["e1", "e2"]
+
+
+def test_a_forum_comparison_suppresses_small_counts(engine: Any) -> None:
+    engine, projection = engine
+    forum = [
+        contracts.ForumRegistered(forum_id="forum-x", name="Forum", kommune="K"),
+        contracts.PlanJoinedForum(
+            forum_id="forum-x", plan_id=PLAN, joined_on=date(2025, 1, 1)
+        ),
+    ]
+    with engine.begin() as conn:
+        projection.apply(
+            conn, "agreements", [_event(10 + n, d, T0, T0) for n, d in enumerate(forum)]
+        )
+    _sessions(projection, engine, [(1, date(2026, 2, 2), 3, T0)])  # participants 3 < 5
+    compared = forum_comparison(engine, "forum-x", "OUT-1")
+    [plan] = compared["plans"]
+    assert (plan["suppressed"], plan["value"]) == (True, None)
