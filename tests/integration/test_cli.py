@@ -200,3 +200,30 @@ def _recorded_time_of_the_correction(data: Path) -> datetime:
     finally:
         engine.dispose()
     return recorded if recorded.tzinfo else recorded.replace(tzinfo=UTC)
+
+
+def test_replay_rebuilds_the_projection_from_the_logs_and_a_tampered_one_is_caught(
+    tmp_path: Path,
+) -> None:
+    from services.indicators.views import session_counts
+    from shared.settings import Settings
+    from shared.store import views_engine
+
+    data = str(tmp_path / "var")
+    assert helhed("demo", "--no-dashboard", "--data-dir", data).returncode == 0
+    replay = helhed("replay", "--data-dir", data)
+    assert replay.returncode == 0, replay.stderr
+    rebuilt, incremental = (line.split()[-1] for line in replay.stdout.splitlines()[:2])
+    assert rebuilt == incremental
+    # one number changed behind the platform's back is found
+    engine = views_engine(Settings(data_dir=Path(data)).database_url("indicators"))
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(session_counts)
+            .where(session_counts.c.quarter == "2025-Q4")
+            .values(participants=session_counts.c.participants + 1)
+        )
+    engine.dispose()
+    tampered = helhed("replay", "--data-dir", data)
+    assert tampered.returncode == 1
+    assert "afviger" in tampered.stderr
