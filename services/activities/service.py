@@ -29,12 +29,15 @@ from shared.bus.following import catch_up_quietly
 from shared.bus.providers import DELIVERY, Backend, publisher
 from shared.bus.remote import serve_page
 from shared.contracts.envelope import Delivery
-from shared.http import json_endpoint, json_response, read_json
+from shared.contracts.ingest import IncomingEvent, IngestResult
+from shared.http import json_response, read_json
+from shared.openapi import Api, Query
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Request, Response
 
 RELAY_INTERVAL = 0.05
+api = Api("Helhedsplan activities", "1")
 CATCH_UP_INTERVAL = 2.0
 
 
@@ -45,8 +48,16 @@ class ActivitiesService:
     dispatch = EventDispatcher()
     answer = Publisher(declare=[REJECTED_QUEUE])
 
-    @http("POST", "/events")
-    @json_endpoint()
+    @api.route(
+        "POST",
+        "/events",
+        summary="Post one CloudEvent, or a batch (application/cloudevents-batch+json)",
+        request=IncomingEvent,
+        response=IngestResult,
+        status=201,
+        errors=(409, 422),
+        query=(Query("atomic", "all or nothing, for a batch", {"type": "boolean"}),),
+    )
     def post_events(self, request: Request) -> Response:
         principal = self.backend.principal(request)
         payload = read_json(request)
@@ -86,8 +97,18 @@ class ActivitiesService:
     def relay(self) -> None:
         self.backend.relay.pump(publisher(self.dispatch))
 
-    @http("GET", "/notifications")
-    @json_endpoint()
+    @api.route(
+        "GET",
+        "/notifications",
+        summary="The published log after a position",
+        auth=False,
+        query=(
+            Query("after", "log position", {"type": "integer", "minimum": 0}),
+            Query(
+                "limit", "at most", {"type": "integer", "minimum": 1, "maximum": 5000}
+            ),
+        ),
+    )
     def notifications(self, request: Request) -> Response:
         return serve_page(self.backend.log, request)
 
@@ -100,6 +121,10 @@ class ActivitiesService:
     @timer(interval=CATCH_UP_INTERVAL, eager=True)
     def catch_up(self) -> None:
         catch_up_quietly(self.backend.follower)
+
+    @http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(200, api.document())
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:

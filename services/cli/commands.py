@@ -420,10 +420,17 @@ def openapi(
     ),
 ) -> None:
     """Write each service's OpenAPI document to OUT."""
+    from services.activities.service import api as activities_api
     from services.agreements.service import api as agreements_api
+    from services.indicators.service import api as indicators_api
 
     out.mkdir(parents=True, exist_ok=True)
-    for name, api in (("agreements", agreements_api),):
+    apis = (
+        ("agreements", agreements_api),
+        ("activities", activities_api),
+        ("indicators", indicators_api),
+    )
+    for name, api in apis:
         path = out / f"{name}.json"
         path.write_text(json.dumps(api.document(), indent=2, ensure_ascii=False) + "\n")
         console.print(f"{path} skrevet")

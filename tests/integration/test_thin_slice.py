@@ -323,3 +323,19 @@ def test_a_follower_started_after_downtime_catches_up_by_pulling(
             scenario.sync()
             # then it pulled both logs before consuming
             assert scenario.sessions()["total_sessions"] == 25
+
+
+def test_every_service_serves_a_valid_openapi_document_equal_to_the_one_in_docs(
+    embedded: Scenario,
+) -> None:
+    import json
+    from pathlib import Path
+
+    import requests
+    from openapi_spec_validator import validate
+
+    for service in ("agreements", "activities", "indicators"):
+        served = requests.get(embedded.url(service, "/openapi.json"), timeout=30).json()
+        validate(served)
+        written = Path(__file__).parents[2] / "docs" / "openapi" / f"{service}.json"
+        assert json.loads(written.read_text()) == served, "run `helhed openapi`"
