@@ -399,3 +399,25 @@ def test_a_danish_csv_and_an_excel_sheet_with_bad_rows_are_ingested_over_http(
     assert "phone number" in excel_report.output
     platform.sync()
     assert platform.sessions()["total_sessions"] == before + 3
+
+
+def test_an_all_or_nothing_batch_with_one_bad_event_stores_nothing(
+    platform: Scenario,
+) -> None:
+    head = platform.activities_head()
+    batch = [_event(11), _event(12, participants=-1), _event(13)]
+    answer = requests.post(
+        platform.url("activities", "/events?atomic=true"),
+        json=batch,
+        headers={"content-type": BATCH, **platform.admin},
+        timeout=30,
+    )
+    assert answer.status_code == 422
+    body = answer.json()
+    assert (body["accepted"], body["rejected"]) == (0, 3)
+    assert body["results"][1]["problems"][0]["field"] == "data.participants"
+    assert (
+        "another event in the batch was refused"
+        in body["results"][0]["problems"][0]["message"]
+    )
+    assert platform.activities_head() == head
