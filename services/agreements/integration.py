@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from eventsourcing.domain import DomainEvent
 
+from services.agreements.catalogue import activity_types
 from services.agreements.domain.definitions import IndicatorDefinition
 from services.agreements.domain.documents import AgreementDocument
 from services.agreements.domain.registry import Board, Forum, Plan
@@ -80,6 +81,7 @@ def _data(event: DomainEventProtocol) -> tuple[BaseModel, str | None] | None:
                 name=event.name,
                 indsatsomraade=event.indsatsomraade,
                 cfbu_activity_type=event.cfbu_activity_type,
+                cfbu_documented_effect=_documented_effect(event.cfbu_activity_type),
                 status=event.status,
                 spec=event.spec,
             ), event.plan_id
@@ -181,3 +183,10 @@ def _other_data(event: DomainEventProtocol) -> tuple[BaseModel, str | None] | No
         case AccessToken.Revoked():
             return contracts.TokenRevoked(token_id=event.token_id), None
     return None
+
+
+def _documented_effect(activity_type: str | None) -> bool | None:
+    if activity_type is None:
+        return None
+    known = activity_types().get(activity_type)
+    return known.documented_effect if known else None

@@ -57,3 +57,9 @@ else:
         "genererede. Tal under 5 vises som <5."
     )
     st.dataframe(indicators_frame(table), hide_index=True, width="stretch")
+    effect = table.get("documented_effect") or {}
+    if effect.get("activities"):
+        st.metric(
+            "Aktiviteter efter en CFBU-type med dokumenteret effekt",
+            f"{effect['with_documented_effect']} af {effect['activities']}",
+        )

@@ -98,6 +98,8 @@ def _activity_planned(conn: Connection, event: IntegrationEvent) -> None:
             plan_id=activity.plan_id,
             activity_id=activity.activity_id,
             name=activity.name,
+            cfbu_activity_type=activity.cfbu_activity_type,
+            documented_effect=activity.cfbu_documented_effect,
         )
     )
 

@@ -46,6 +46,7 @@ def indicator_table(
         ).all()
         definitions = _definitions(conn, plan_id)
         known = effective_facts(conn, plan_id, as_of)
+        effect = documented_effect_share(conn, plan_id)
     day = on or max((f.time.date() for f in known), default=date.today())
     start, end = quarter_bounds(day)
     rows = [
@@ -60,6 +61,26 @@ def indicator_table(
         "as_of": as_of.isoformat() if as_of else None,
         "period": {"label": quarter_of(day), "start": start, "end": end},
         "indicators": rows,
+        "documented_effect": effect,
+    }
+
+
+def documented_effect_share(conn: Connection, plan_id: str) -> dict[str, Any]:
+    """The share of the plan's activities that follow a CFBU activity type with
+    documented effect."""
+    table = views.activities
+    rows = (
+        conn.execute(
+            sa.select(table.c.documented_effect).where(table.c.plan_id == plan_id)
+        )
+        .scalars()
+        .all()
+    )
+    with_effect = sum(1 for effect in rows if effect)
+    return {
+        "activities": len(rows),
+        "with_documented_effect": with_effect,
+        "share": round(with_effect / len(rows) * 100, 1) if rows else None,
     }
 
 

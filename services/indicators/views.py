@@ -38,6 +38,8 @@ activities = sa.Table(
     sa.Column("plan_id", sa.String(100), primary_key=True),
     sa.Column("activity_id", sa.String(100), primary_key=True),
     sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("cfbu_activity_type", sa.String(100), nullable=True),
+    sa.Column("documented_effect", sa.Boolean, nullable=True),
 )
 
 #: Sessions held per activity and quarter (the spine's thin slice).

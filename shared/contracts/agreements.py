@@ -73,6 +73,9 @@ class ActivityPlanned(_Data):
     name: str = Field(min_length=1, max_length=300)
     indsatsomraade: str | None = Field(default=None, max_length=10)
     cfbu_activity_type: str | None = Field(default=None, max_length=100)
+    cfbu_documented_effect: bool | None = Field(
+        default=None, description="Whether the CFBU type has documented effect."
+    )
     status: ActivityStatus = "planned"
     spec: dict[str, Any] = Field(
         default_factory=dict,

@@ -95,6 +95,8 @@ def test_the_demo_loads_nordvest_and_the_cli_shows_the_agreement_and_the_numbers
     assert derived
     assert all(r["value"] > 0 for r in derived)
     assert {"no_target", "off_track"} <= {r["status"] for r in indicators["indicators"]}
+    effect = indicators["documented_effect"]
+    assert (effect["activities"], effect["with_documented_effect"]) == (12, 10)
 
     # the demo corrects one September 2025 session (+5 participants); as known just
     # before the correction was recorded, the quarter had 5 participants fewer

@@ -49,6 +49,7 @@ RESULT = {
 
 INDICATORS = {
     "period": {"label": "2026-Q3"},
+    "documented_effect": {"activities": 12, "with_documented_effect": 10, "share": 83.3},
     "indicators": [
         {"level": "overall", "indicator_id": "OI-1.1", "name": "Andel 1-5-årige i dagtilbud",
          "unit": "percent", "baseline": 81.9, "value": 83.25, "comparison": 87.04,
@@ -67,7 +68,7 @@ def test_the_page_shows_the_plan_its_totals_in_danish_format_and_a_table() -> No
     assert not at.exception
     assert at.title[0].value == "Boligsociale helhedsplaner"
     assert at.header[0].value == "Beboerprojekt Nordvest 2025-29"
-    assert [m.value for m in at.metric] == ["52", "1.600"]
+    assert [m.value for m in at.metric] == ["52", "1.600", "10 af 12"]
     assert "Demodata" in at.info[0].value
     table = at.dataframe[0].value
     assert list(table.columns) == ["Kvartal", "Sessioner", "Deltagere", "Nye deltagere"]
