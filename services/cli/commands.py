@@ -10,7 +10,7 @@ import time
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import requests
 import typer
@@ -50,6 +50,33 @@ DATA_DIR_OPTION = typer.Option(
 class OutputFormat(StrEnum):
     json = "json"
     table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+OUTPUT_OPTION = typer.Option("--output", "-o", help="File for csv/xlsx (csv: stdout).")
+
+
+def _export(
+    rows: list[dict[str, Any]], output: OutputFormat, path: Path | None, title: str
+) -> bool:
+    """Write rows as CSV or Excel if asked; True if done."""
+    from services.indicators.export import to_csv, to_xlsx
+
+    if output is OutputFormat.csv:
+        text = to_csv(rows)
+        if path:
+            path.write_text(text, encoding="utf-8-sig")
+        else:
+            typer.echo(text, nl=False)
+        return True
+    if output is OutputFormat.xlsx:
+        if path is None:
+            _fail("--format xlsx needs --output FILE.xlsx")
+        to_xlsx(rows, path, title)
+        console.print(f"{path} skrevet")
+        return True
+    return False
 
 
 def _settings(data_dir: Path | None) -> Settings:
@@ -166,13 +193,18 @@ def _service_name(name: str) -> ServiceName:
 def query_sessions(
     plan: Annotated[str, typer.Option("--plan", help="The plan id.")],
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    file: Annotated[Path | None, OUTPUT_OPTION] = None,
     url: Annotated[
         str | None, typer.Option(help="The indicators service, if it runs.")
     ] = None,
     data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
 ) -> None:
     """Sessions held and participants per quarter for one plan."""
+    from services.indicators.export import session_rows
+
     result = _query_sessions(_settings(data_dir), plan, url)
+    if _export(session_rows(result), output, file, "Sessioner"):
+        return
     if output is OutputFormat.json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -219,6 +251,7 @@ def query_indicators(
         datetime | None, typer.Option("--on", help="A day in the quarter to show.")
     ] = None,
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    file: Annotated[Path | None, OUTPUT_OPTION] = None,
     url: Annotated[str | None, typer.Option(help="The indicators service.")] = None,
     data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
 ) -> None:
@@ -232,6 +265,10 @@ def query_indicators(
         data_dir, url, f"/plans/{plan}/indicators", params,
         lambda engine: indicator_table(engine, plan, moment, day),
     )  # fmt: skip
+    from services.indicators.export import indicator_rows
+
+    if _export(indicator_rows(result), output, file, "Indikatorer"):
+        return
     if output is OutputFormat.json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
         return
@@ -436,6 +473,6 @@ def openapi(
         console.print(f"{path} skrevet")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     console.print(f"[red]Fejl:[/] {message}")
     raise typer.Exit(code=1)
