@@ -339,3 +339,30 @@ def test_every_service_serves_a_valid_openapi_document_equal_to_the_one_in_docs(
         validate(served)
         written = Path(__file__).parents[2] / "docs" / "openapi" / f"{service}.json"
         assert json.loads(written.read_text()) == served, "run `helhed openapi`"
+
+
+def test_two_indicator_workers_on_one_read_model_never_count_twice(
+    amqp_settings: Settings,
+) -> None:
+    from tests.support import free_port
+
+    second = amqp_settings.model_copy(
+        update={"indicators_http": f"127.0.0.1:{free_port()}"}
+    )
+    scenario = Scenario(amqp_settings)
+    # two indicators services compete for the same queues and share one read model
+    with Platform(amqp_settings), Platform(second, ["indicators"]):
+        scenario.register_plan()
+        for start in range(0, 400, 50):
+            answer = scenario.post_batch(
+                [session_event(n, participants=2) for n in range(start, start + 50)]
+            )
+            assert answer["accepted"] == 50
+        for number in range(400, 420):  # and some one by one, many small deliveries
+            assert (
+                scenario.post(session_event(number, participants=2)).status_code == 201
+            )
+        scenario.sync()
+        Scenario(second).sync()
+        result = scenario.sessions()
+    assert (result["total_sessions"], result["total_participants"]) == (420, 840)
