@@ -1,0 +1,2 @@
+"""Agreements: what the parties agreed (plans, Samarbejdsforum, strategisk
+samarbejdsaftale, delaftaler)."""
