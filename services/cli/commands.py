@@ -18,7 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 from services.cli.agreements import app as agreements_app
+from services.cli.audit import app as audit_app
 from services.cli.ingest_file import ingest
+from services.cli.status import status
 from services.cli.tokens import app as tokens_app
 from shared import access
 from shared.settings import SERVICE_NAMES, ServiceName, Settings
@@ -33,6 +35,8 @@ app.add_typer(query_app, name="query")
 app.add_typer(agreements_app, name="agreements")
 app.add_typer(tokens_app, name="tokens")
 app.command("ingest")(ingest)
+app.add_typer(audit_app, name="audit")
+app.command("status")(status)
 
 console = Console(stderr=True)
 
