@@ -296,10 +296,13 @@ def query_lineage(
     indicator: Annotated[str, typer.Option("--indicator", help="The indicator id.")],
     as_of: Annotated[datetime | None, typer.Option("--as-of")] = None,
     on: Annotated[datetime | None, typer.Option("--on")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.json,
+    file: Annotated[Path | None, OUTPUT_OPTION] = None,
     url: Annotated[str | None, typer.Option(help="The indicators service.")] = None,
     data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
 ) -> None:
-    """Where a value came from: its events and the corrections against them (JSON)."""
+    """Where a value came from: its events and the corrections against them."""
+    from services.indicators.export import lineage_rows
     from services.indicators.table import lineage
 
     moment, day = _aware(as_of), on.date() if on else None
@@ -308,7 +311,7 @@ def query_lineage(
         data_dir, url, f"/plans/{plan}/indicators/{indicator}/lineage", params,
         lambda engine: lineage(engine, plan, indicator, moment, day),
     )  # fmt: skip
-    typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    _show(result, lineage_rows(result), output, file, "Oprindelse")
 
 
 @query_app.command("compare")
@@ -316,10 +319,13 @@ def query_compare(
     forum: Annotated[str, typer.Option("--forum", help="The Samarbejdsforum id.")],
     indicator: Annotated[str, typer.Option("--indicator", help="The indicator id.")],
     as_of: Annotated[datetime | None, typer.Option("--as-of")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.json,
+    file: Annotated[Path | None, OUTPUT_OPTION] = None,
     url: Annotated[str | None, typer.Option(help="The indicators service.")] = None,
     data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
 ) -> None:
-    """One indicator across a forum's plans, small numbers suppressed (JSON)."""
+    """One indicator across a forum's plans, small numbers suppressed."""
+    from services.indicators.export import compare_rows
     from services.indicators.table import forum_comparison
 
     moment = _aware(as_of)
@@ -328,7 +334,109 @@ def query_compare(
         {"as_of": moment.isoformat() if moment else None},
         lambda engine: forum_comparison(engine, forum, indicator, moment),
     )  # fmt: skip
-    typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    _show(result, compare_rows(result), output, file, "Sammenligning")
+
+
+@query_app.command("series")
+def query_series(
+    plan: Annotated[str, typer.Option("--plan", help="The plan id.")],
+    indicator: Annotated[str, typer.Option("--indicator", help="The indicator id.")],
+    as_of: Annotated[datetime | None, typer.Option("--as-of")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    file: Annotated[Path | None, OUTPUT_OPTION] = None,
+    url: Annotated[str | None, typer.Option(help="The indicators service.")] = None,
+    data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
+) -> None:
+    """One indicator of a plan per quarter."""
+    from services.indicators.export import series_rows
+    from services.indicators.table import indicator_series
+
+    moment = _aware(as_of)
+    result = _read_indicators(
+        data_dir, url, f"/plans/{plan}/indicators/{indicator}/series",
+        {"as_of": moment.isoformat() if moment else None},
+        lambda engine: indicator_series(engine, plan, indicator, moment),
+    )  # fmt: skip
+    _show(result, series_rows(result), output, file, "Udvikling")
+
+
+@query_app.command("outputs")
+def query_outputs(
+    plan: Annotated[str, typer.Option("--plan", help="The plan id.")],
+    grain: Annotated[
+        str, typer.Option("--grain", help="month, quarter, year or plan.")
+    ] = "quarter",
+    as_of: Annotated[datetime | None, typer.Option("--as-of")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    file: Annotated[Path | None, OUTPUT_OPTION] = None,
+    url: Annotated[str | None, typer.Option(help="The indicators service.")] = None,
+    data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
+) -> None:
+    """Outputs per activity and period: sessions, participants, enrolments, ..."""
+    from services.indicators.export import output_rows
+    from services.indicators.outputs import GRAINS
+    from services.indicators.table import activity_outputs
+
+    if grain not in GRAINS:
+        raise typer.BadParameter(f"--grain must be one of {', '.join(GRAINS)}")
+    moment = _aware(as_of)
+    result = _read_indicators(
+        data_dir, url, f"/plans/{plan}/outputs",
+        {"grain": grain, "as_of": moment.isoformat() if moment else None},
+        lambda engine: activity_outputs(engine, plan, grain, moment),
+    )  # fmt: skip
+    _show(result, output_rows(result), output, file, "Aktiviteter")
+
+
+@query_app.command("fora")
+def query_fora(
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    file: Annotated[Path | None, OUTPUT_OPTION] = None,
+    url: Annotated[str | None, typer.Option(help="The indicators service.")] = None,
+    data_dir: Annotated[Path | None, DATA_DIR_OPTION] = None,
+) -> None:
+    """Every Samarbejdsforum and its plans."""
+    from services.indicators.queries import fora
+
+    result = _read_indicators(data_dir, url, "/fora", {}, fora)
+    rows = [
+        {"samarbejdsforum": f["name"], "plan": p["name"], "plan-id": p["plan_id"]}
+        for f in result["fora"]
+        for p in f["plans"]
+    ]
+    _show(result, rows, output, file, "Samarbejdsfora")
+
+
+def _show(
+    result: dict[str, Any],
+    rows: list[dict[str, Any]],
+    output: OutputFormat,
+    file: Path | None,
+    title: str,
+) -> None:
+    """JSON as the API answers, a table on screen, or a CSV/Excel export."""
+    if _export(rows, output, file, title):
+        return
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        return
+    shown = [  # on screen, leave out the columns that are empty in every row
+        column
+        for column in (rows[0] if rows else {})
+        if any(row[column] not in (None, 0, "") for row in rows)
+    ]
+    table = Table(title=title)
+    for column in shown or ["(ingen rækker)"]:
+        table.add_column(str(column))
+    for row in rows:
+        table.add_row(*(_cell(row[column]) for column in shown))
+    Console().print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return _number(value)
+    return "–" if value is None else str(value)
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -6,6 +6,8 @@ import csv
 import io
 from typing import TYPE_CHECKING, Any
 
+from services.indicators.status import SMALL
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
@@ -78,3 +80,111 @@ def _danish(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
+
+
+def lineage_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events behind one value, with the corrections against them."""
+    return [
+        {
+            "indikator": result["indicator_id"],
+            "periode": result["period"]["label"],
+            "kilde": event["source"],
+            "hændelse": event["id"],
+            "type": event["type"].rsplit(".", 1)[-1],
+            "tidspunkt": event["time"],
+            "registreret": event["recordedtime"],
+            "for sent": "ja" if event["late"] else "nej",
+            "retter": event["changes"] or "",
+            "position": event["position"],
+        }
+        for event in result["events"]
+    ]
+
+
+def compare_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One indicator across a Samarbejdsforum's plans, small numbers suppressed."""
+    return [
+        {
+            "indikator": result["indicator_id"],
+            "plan": plan["plan_name"],
+            "periode": plan["period"],
+            "baseline": plan["baseline"],
+            "værdi": SUPPRESSED if plan["suppressed"] else plan["value"],
+            "sammenligning": plan["comparison"],
+            "status": plan["status"],
+        }
+        for plan in result["plans"]
+    ]
+
+
+def series_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One indicator of a plan per quarter."""
+    return [
+        {
+            "indikator": result["indicator_id"],
+            "kvartal": point["period"],
+            "værdi": SUPPRESSED if point["suppressed"] else point["value"],
+            "tæller": point["numerator"],
+            "nævner": point["denominator"],
+            "baseline": result["baseline"],
+            "sammenligning": result["comparison"],
+            "status": point["status"],
+        }
+        for point in result["series"]
+    ]
+
+
+OUTPUT_COLUMNS = {
+    "sessions": "sessioner",
+    "participants": "deltagere",
+    "unique_participants": "unikke deltagere",
+    "enrolments": "indskrevne",
+    "completions": "gennemførte",
+    "drop_outs": "frafaldne",
+    "outcomes": "resultater",
+    "matches_started": "nye match",
+    "matches_ended": "afsluttede match",
+    "active_matches": "aktive match",
+    "median_match_days": "matchvarighed (median, dage)",
+    "volunteers_recruited": "nye frivillige",
+    "volunteers_left": "frivillige stoppet",
+    "active_volunteers": "aktive frivillige",
+    "courses": "kurser",
+    "course_participants": "kursusdeltagere",
+}
+
+
+def output_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Outputs per activity and period; counts under 5 of people are suppressed."""
+    rows = []
+    for row in result["rows"]:
+        flat: dict[str, Any] = {
+            "periode": row["period"],
+            "aktivitet": row["activity_name"],
+        }
+        for name, heading in OUTPUT_COLUMNS.items():
+            flat[heading] = _small(name, row[name])
+        flat["resultater efter art"] = ", ".join(
+            f"{kind}: {_small('outcomes', count)}"
+            for kind, count in row["outcomes_by_kind"].items()
+        )
+        rows.append(flat)
+    return rows
+
+
+#: Outputs that count people; the others count sessions, courses or days.
+PEOPLE = {
+    "participants",
+    "unique_participants",
+    "enrolments",
+    "completions",
+    "drop_outs",
+    "outcomes",
+    "course_participants",
+}
+
+
+def _small(name: str, value: Any) -> Any:
+    if name in PEOPLE and isinstance(value, int) and 0 < value < SMALL:
+        return SUPPRESSED
+    return value

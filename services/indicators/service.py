@@ -9,12 +9,24 @@ from nameko.timer import timer
 from nameko.web.handlers import http
 
 from services.indicators.dependencies import IndicatorsBackend, build
-from services.indicators.queries import UnknownPlanError, sessions_per_quarter
-from services.indicators.table import forum_comparison, indicator_table, lineage
+from services.indicators.outputs import GRAINS
+from services.indicators.queries import (
+    UnknownPlanError,
+    fora,
+    forum,
+    sessions_per_quarter,
+)
+from services.indicators.table import (
+    activity_outputs,
+    forum_comparison,
+    indicator_series,
+    indicator_table,
+    lineage,
+)
 from shared.bus.following import catch_up_quietly
 from shared.bus.providers import DELIVERY, Backend
 from shared.contracts.envelope import Delivery
-from shared.http import json_response, moment_args
+from shared.http import BadRequestError, json_response, moment_args
 from shared.openapi import Api, Query
 
 if TYPE_CHECKING:
@@ -31,6 +43,11 @@ ON = Query(
     "on",
     "A day in the quarter to show (ISO date)",
     {"type": "string", "format": "date"},
+)
+GRAIN = Query(
+    "grain",
+    "Period: month, quarter, year or plan (to date)",
+    {"type": "string", "enum": list(GRAINS), "default": "quarter"},
 )
 
 
@@ -105,6 +122,56 @@ class IndicatorsService:
         as_of, _ = moment_args(request)
         return json_response(
             200, forum_comparison(self.backend.engine, forum_id, indicator_id, as_of)
+        )
+
+    @api.route(
+        "GET",
+        "/fora",
+        summary="Every Samarbejdsforum and its plans",
+        auth=False,
+    )
+    def list_fora(self, request: Request) -> Response:
+        return json_response(200, fora(self.backend.engine))
+
+    @api.route(
+        "GET",
+        "/fora/<string:forum_id>",
+        summary="One Samarbejdsforum: its plans and the indicators they share",
+        auth=False,
+        errors=(404,),
+    )
+    def show_forum(self, request: Request, forum_id: str) -> Response:
+        return json_response(200, forum(self.backend.engine, forum_id))
+
+    @api.route(
+        "GET",
+        "/plans/<string:plan_id>/indicators/<string:indicator_id>/series",
+        summary="One indicator of a plan per quarter",
+        auth=False,
+        errors=(400, 404),
+        query=(AS_OF,),
+    )
+    def series(self, request: Request, plan_id: str, indicator_id: str) -> Response:
+        as_of, _ = moment_args(request)
+        return json_response(
+            200, indicator_series(self.backend.engine, plan_id, indicator_id, as_of)
+        )
+
+    @api.route(
+        "GET",
+        "/plans/<string:plan_id>/outputs",
+        summary="Outputs per activity and period",
+        auth=False,
+        errors=(400, 404),
+        query=(GRAIN, AS_OF),
+    )
+    def outputs(self, request: Request, plan_id: str) -> Response:
+        as_of, _ = moment_args(request)
+        grain = request.args.get("grain", "quarter")
+        if grain not in GRAINS:
+            raise BadRequestError(f"grain must be one of {', '.join(GRAINS)}")
+        return json_response(
+            200, activity_outputs(self.backend.engine, plan_id, grain, as_of)
         )
 
     @http("GET", "/openapi.json")

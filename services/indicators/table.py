@@ -3,7 +3,7 @@ as known now or as known at a moment (``as_of``, by recorded time)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 
 from services.indicators import views
 from services.indicators.formulas import Fact, evaluate
+from services.indicators.outputs import Grain, outputs, totals
 from services.indicators.periods import quarter_bounds, quarter_of
 from services.indicators.queries import UnknownPlanError
 from services.indicators.status import status, suppressed
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 DEFINITION: TypeAdapter[Derived | Measured] = TypeAdapter(Derived | Measured)
 DOCUMENT_ORDER = {"strategisk": 0, "UL": 1, "BE": 2, "KF": 3, "SM": 4}
+CHANGES = (Corrected.TYPE, Retracted.TYPE)
 
 
 def indicator_table(
@@ -34,27 +36,31 @@ def indicator_table(
     """Every indicator of the plan for the quarter holding ``on`` (default: the
     latest quarter with activity), using only what was recorded by ``as_of``."""
     with engine.connect() as conn:
-        plan = conn.execute(
-            sa.select(views.plans).where(views.plans.c.plan_id == plan_id)
-        ).first()
-        if plan is None:
-            raise UnknownPlanError(f"unknown plan {plan_id!r}")
+        plan = _plan(conn, plan_id)
         specs = conn.execute(
             sa.select(views.indicator_specs).where(
                 views.indicator_specs.c.plan_id == plan_id
             )
         ).all()
         definitions = _definitions(conn, plan_id)
-        known = effective_facts(conn, plan_id, as_of)
+        day = on or latest_day(conn, plan_id, as_of) or date.today()
+        start, end = quarter_bounds(day)
+        since = date(end.year, 1, 1)  # the widest window a definition uses
+        known = effective_facts(conn, plan_id, as_of, since, end)
+        known_now = effective_facts(conn, plan_id, None, since, end) if as_of else known
         effect = documented_effect_share(conn, plan_id)
-    day = on or max((f.time.date() for f in known), default=date.today())
-    start, end = quarter_bounds(day)
-    rows = [
-        _row(spec, definitions.get(spec.indicator_id, []), known, start, end)
-        for spec in sorted(
-            specs, key=lambda s: (DOCUMENT_ORDER.get(s.document, 9), s.indicator_id)
-        )
-    ]
+    ordered = sorted(
+        specs, key=lambda s: (DOCUMENT_ORDER.get(s.document, 9), s.indicator_id)
+    )
+    rows = []
+    for spec in ordered:
+        versions = definitions.get(spec.indicator_id, [])
+        row = _row(spec, versions, known, start, end)
+        if as_of is not None:  # as reported then, beside as known now
+            now = _row(spec, versions, known_now, start, end)
+            row["value_now"] = now["value"]
+            row["changed_since"] = now["value"] != row["value"]
+        rows.append(row)
     return {
         "plan_id": plan_id,
         "plan_name": plan.name,
@@ -63,6 +69,125 @@ def indicator_table(
         "indicators": rows,
         "documented_effect": effect,
     }
+
+
+def latest_day(conn: Connection, plan_id: str, as_of: datetime | None) -> date | None:
+    """The day of the plan's latest activity event recorded by ``as_of``."""
+    facts = views.facts
+    query = sa.select(sa.func.max(facts.c.happened)).where(
+        facts.c.plan_id == plan_id, facts.c.type.not_in(CHANGES)
+    )
+    if as_of is not None:
+        query = query.where(facts.c.recorded <= as_of)
+    found = conn.execute(query).scalar()
+    if found is None:
+        return None
+    if isinstance(found, str):  # SQLite's max() gives the stored text
+        found = datetime.fromisoformat(found)
+    return _aware(found).date()
+
+
+def indicator_series(
+    engine: Engine, plan_id: str, indicator_id: str, as_of: datetime | None = None
+) -> dict[str, Any]:
+    """One indicator of a plan per quarter, from the plan's start to its latest
+    quarter with activity, as known at ``as_of``."""
+    with engine.connect() as conn:
+        plan = _plan(conn, plan_id)
+        spec = conn.execute(
+            sa.select(views.indicator_specs).where(
+                views.indicator_specs.c.plan_id == plan_id,
+                views.indicator_specs.c.indicator_id == indicator_id,
+            )
+        ).first()
+        if spec is None:
+            raise UnknownPlanError(
+                f"plan {plan_id!r} has no indicator {indicator_id!r}"
+            )
+        versions = _definitions(conn, plan_id).get(indicator_id, [])
+        last = latest_day(conn, plan_id, as_of) or plan.period_start
+        known = effective_facts(conn, plan_id, as_of)
+    points = []
+    day = plan.period_start
+    while day <= min(last, plan.period_end):
+        start, end = quarter_bounds(day)
+        row = _row(spec, versions, known, start, end)
+        points.append(
+            {
+                "period": quarter_of(day),
+                "start": start,
+                "end": end,
+                "value": None if row["suppressed"] else row["value"],
+                "numerator": None if row["suppressed"] else row["numerator"],
+                "denominator": None if row["suppressed"] else row["denominator"],
+                "suppressed": row["suppressed"],
+                "status": row["status"],
+                "events": row["events"],
+            }
+        )
+        day = end + timedelta(days=1)
+    body = spec.spec
+    return {
+        "plan_id": plan_id,
+        "plan_name": plan.name,
+        "indicator_id": indicator_id,
+        "name": body.get("name"),
+        "unit": body.get("unit", "count"),
+        "direction": body.get("direction"),
+        "baseline": _first_value(body.get("baselines", [])),
+        "comparison": _first_value(body.get("comparison_baselines", [])),
+        "target": body.get("target"),
+        "as_of": as_of.isoformat() if as_of else None,
+        "series": points,
+    }
+
+
+def activity_outputs(
+    engine: Engine,
+    plan_id: str,
+    grain: Grain = "quarter",
+    as_of: datetime | None = None,
+) -> dict[str, Any]:
+    """Every activity's outputs per period (month, quarter, year or plan to
+    date), as known at ``as_of``, with the plan's totals per period."""
+    with engine.connect() as conn:
+        plan = _plan(conn, plan_id)
+        known = effective_facts(conn, plan_id, as_of)
+        activities = conn.execute(
+            sa.select(views.activities)
+            .where(views.activities.c.plan_id == plan_id)
+            .order_by(views.activities.c.activity_id)
+        ).all()
+    rows = outputs(known, grain)
+    names = {a.activity_id: a.name for a in activities}
+    for row in rows:
+        row["activity_name"] = names.get(row["activity_id"], row["activity_id"])
+    return {
+        "plan_id": plan_id,
+        "plan_name": plan.name,
+        "grain": grain,
+        "as_of": as_of.isoformat() if as_of else None,
+        "activities": [
+            {
+                "activity_id": a.activity_id,
+                "name": a.name,
+                "cfbu_activity_type": a.cfbu_activity_type,
+                "documented_effect": a.documented_effect,
+            }
+            for a in activities
+        ],
+        "rows": rows,
+        "totals": totals(rows),
+    }
+
+
+def _plan(conn: Connection, plan_id: str) -> Any:
+    plan = conn.execute(
+        sa.select(views.plans).where(views.plans.c.plan_id == plan_id)
+    ).first()
+    if plan is None:
+        raise UnknownPlanError(f"unknown plan {plan_id!r}")
+    return plan
 
 
 def documented_effect_share(conn: Connection, plan_id: str) -> dict[str, Any]:
@@ -101,13 +226,32 @@ def _definitions(
 
 
 def effective_facts(
-    conn: Connection, plan_id: str, as_of: datetime | None
+    conn: Connection,
+    plan_id: str,
+    as_of: datetime | None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> list[Fact]:
     """The plan's activity events as known at ``as_of``: corrections applied,
-    retractions removed (the originals stay in the log)."""
-    query = sa.select(views.facts).where(views.facts.c.plan_id == plan_id)
+    retractions removed (the originals stay in the log).
+
+    With ``since``/``until`` only events that happened on those days are read
+    (with every correction, retraction and measurement of the plan), so a query
+    for one period reads that period's rows, not the plan's whole history.
+    """
+    facts = views.facts
+    query = sa.select(facts).where(facts.c.plan_id == plan_id)
+    if since is not None and until is not None:
+        first = datetime.combine(since, time.min, UTC) - timedelta(days=1)
+        last = datetime.combine(until, time.max, UTC) + timedelta(days=1)
+        query = query.where(
+            sa.or_(
+                facts.c.happened.between(first, last),
+                facts.c.type.in_((*CHANGES, IndicatorMeasurementReported.TYPE)),
+            )
+        )
     if as_of is not None:
-        query = query.where(views.facts.c.recorded <= as_of)
+        query = query.where(facts.c.recorded <= as_of)
     rows = conn.execute(query.order_by(views.facts.c.position)).all()
     current: dict[tuple[str, str], Fact] = {}
     for row in rows:

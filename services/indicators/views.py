@@ -85,10 +85,12 @@ facts = sa.Table(
     sa.Column("source", sa.String(300), nullable=False),
     sa.Column("event_id", sa.String(200), nullable=False),
     sa.Column("type", sa.String(200), nullable=False),
-    sa.Column("plan_id", sa.String(100), nullable=False, index=True),
+    sa.Column("plan_id", sa.String(100), nullable=False),
     sa.Column("happened", sa.DateTime(timezone=True), nullable=False),
     sa.Column("recorded", sa.DateTime(timezone=True), nullable=False),
     sa.Column("late", sa.Boolean, nullable=False),
     sa.Column("data", sa.JSON, nullable=False),
     sa.UniqueConstraint("source", "event_id"),
+    sa.Index("facts_by_plan_and_day", "plan_id", "happened"),
+    sa.Index("facts_by_plan_and_type", "plan_id", "type"),
 )

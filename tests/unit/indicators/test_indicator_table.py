@@ -11,7 +11,13 @@ import pytest
 
 from services.indicators.projection import IndicatorsProjection
 from services.indicators.status import status, suppressed
-from services.indicators.table import forum_comparison, indicator_table, lineage
+from services.indicators.table import (
+    activity_outputs,
+    forum_comparison,
+    indicator_series,
+    indicator_table,
+    lineage,
+)
 from services.indicators.views import metadata
 from shared.bus.views import metadata as tracking_metadata
 from shared.contracts import agreements as contracts
@@ -195,3 +201,61 @@ def test_a_forum_comparison_suppresses_small_counts(engine: Any) -> None:
     compared = forum_comparison(engine, "forum-x", "OUT-1")
     [plan] = compared["plans"]
     assert (plan["suppressed"], plan["value"]) == (True, None)
+
+
+def _corrected_february(engine: Any, projection: IndicatorsProjection) -> datetime:
+    """Two February sessions (6 and 7 people); the first is corrected to 16 a
+    month later. Returns when the correction was recorded."""
+    _sessions(
+        projection, engine, [(1, date(2026, 2, 2), 6, T0), (2, date(2026, 2, 9), 7, T0)]
+    )
+    corrected_at = T0 + timedelta(days=30)
+    correction = Corrected(plan_id=PLAN, supersedes={"source": "/test", "id": "e1"},  # type: ignore[arg-type]
+                           corrected_type=SESSION, corrected_data={"plan_id": PLAN, "activity_id": "a-1", "participants": 16},
+                           reason="optalt igen")  # fmt: skip
+    with engine.begin() as conn:
+        projection.apply(
+            conn, "activities", [_event(3, correction, T0, corrected_at, "c1")]
+        )
+    return corrected_at
+
+
+def test_as_of_shows_the_value_as_reported_then_beside_the_value_known_now(
+    engine: Any,
+) -> None:
+    engine, projection = engine
+    corrected_at = _corrected_february(engine, projection)
+    then = indicator_table(
+        engine, PLAN, as_of=corrected_at - timedelta(days=1), on=date(2026, 2, 28)
+    )
+    [row] = then["indicators"]
+    assert (row["value"], row["value_now"], row["changed_since"]) == (13.0, 23.0, True)
+    after = indicator_table(engine, PLAN, as_of=corrected_at, on=date(2026, 2, 28))
+    assert after["indicators"][0]["changed_since"] is False
+
+
+def test_the_series_of_an_indicator_has_a_value_per_quarter_by_its_definition(
+    engine: Any,
+) -> None:
+    engine, projection = engine
+    _sessions(projection, engine, [(1, date(2025, 11, 3), 6, T0), (2, date(2025, 11, 10), 7, T0),
+                                   (3, date(2026, 2, 2), 6, T0), (4, date(2026, 2, 9), 7, T0)])  # fmt: skip
+    series = indicator_series(engine, PLAN, "OUT-1")
+    values = {p["period"]: (p["value"], p["suppressed"]) for p in series["series"]}
+    assert values["2025-Q1"] == (None, True)  # a count of 0 is under 5 too
+    assert values["2025-Q4"] == (None, True)  # a count of 2 sessions is suppressed
+    assert values["2026-Q1"] == (13.0, False)  # a sum under the 2026 definition
+    assert list(values)[-1] == "2026-Q1"
+    assert series["baseline"] == 10.0
+
+
+def test_outputs_as_of_before_a_correction_count_what_was_reported_then(
+    engine: Any,
+) -> None:
+    engine, projection = engine
+    corrected_at = _corrected_february(engine, projection)
+    then = activity_outputs(engine, PLAN, "quarter", corrected_at - timedelta(days=1))
+    now = activity_outputs(engine, PLAN, "quarter")
+    assert then["rows"][0]["participants"] == 13
+    assert now["rows"][0]["participants"] == 23
+    assert now["totals"][0]["sessions"] == 2
