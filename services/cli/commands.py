@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -44,8 +44,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 NORDVEST_ID = "beboerprojekt-nordvest-2025-29"
-#: Demo sessions are generated up to this day, so every run gives the same numbers.
-DEMO_END = date(2026, 9, 30)
 DATA_DIR_OPTION = typer.Option(
     "--data-dir", help="Where the embedded mode keeps its SQLite files."
 )
@@ -96,44 +94,34 @@ def demo(
     port: Annotated[int, typer.Option(help="The dashboard's port.")] = 8501,
 ) -> None:
     """Run the whole platform in this process (no servers) with demo data."""
-    from services.agreements.agreement_file import load_agreement_file
-    from services.agreements.data import NORDVEST_FILE
-    from services.demo.measurements import a_correction, yearly_measurements
-    from services.demo.seed import post_events, seed_agreement
-    from services.demo.sessions import weekly_sessions
-    from shared.runner import Platform, wait_until_synced
+    from rich.progress import Progress
+
+    from services.demo.load import load_demo
+    from shared.runner import Platform
 
     settings = _settings(data_dir or Path("var"))
     # one process, no servers: the CLI is the administrator of its own data dir
     settings = settings.model_copy(
         update={"amqp_uri": "memory://", "admin_token": access.new_token()}
     )
-    agreement = load_agreement_file(NORDVEST_FILE)
-    plan = agreement.plan
-    activity_ids = [activity.id for _, activity in agreement.activities()]
-    events = weekly_sessions(
-        plan.id, activity_ids[:4], plan.period.start, min(plan.period.end, DEMO_END)
-    )
     platform = Platform(settings)
     with console.status("Starter platformen (indlejret, uden servere) ..."):
         platform.start()
     try:
-        with console.status(f"Indlæser {plan.name} og demodata ..."):
-            activities = seed_agreement(settings, agreement)
-            wait_until_synced(settings)
-            accepted, duplicates = post_events(settings, events)
-            wait_until_synced(settings)
-            # measurements, then a correction recorded after them: "as of" shows both
-            post_events(settings, yearly_measurements(agreement))
-            corrected = next(e for e in events if e["data"]["activity_id"] == "ul-a2")
-            post_events(settings, [a_correction(corrected)])
-            wait_until_synced(settings)
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("Indlæser aftaler og demodata", total=None)
+            summary = load_demo(
+                settings, progress=lambda done, total: bar.update(
+                    task, completed=done, total=total
+                ),
+            )  # fmt: skip
+        for plan_id, name in summary.plans:
+            console.print(f"[bold]{name}[/] ({plan_id})")
         console.print(
-            f"[bold]{plan.name}[/]: {activities} aktiviteter, "
-            f"{accepted} nye og {duplicates} allerede kendte demo-sessioner "
-            f"(data i {settings.data_dir.resolve()})"
+            f"{summary.accepted} nye og {summary.duplicates} allerede kendte "
+            f"demohændelser (data i {settings.data_dir.resolve()})"
         )
-        _print_sessions(_query_sessions(settings, plan.id, url=None))
+        _print_sessions(_query_sessions(settings, summary.plans[0][0], url=None))
         if not no_dashboard:
             _run_dashboard(settings, port)
     finally:

@@ -165,12 +165,25 @@ def output_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         for name, heading in OUTPUT_COLUMNS.items():
             flat[heading] = _small(name, row[name])
         flat["resultater efter art"] = ", ".join(
-            f"{kind}: {_small('outcomes', count)}"
+            f"{OUTCOME_DA.get(kind, kind)}: {_small('outcomes', count)}"
             for kind, count in row["outcomes_by_kind"].items()
         )
         rows.append(flat)
     return rows
 
+
+#: Outcome kinds as Danish readers know them.
+OUTCOME_DA = {
+    "started_education": "startet uddannelse",
+    "completed_education": "gennemført uddannelse",
+    "got_job": "fået job",
+    "got_leisure_job": "fået fritidsjob",
+    "closer_to_work": "tættere på arbejdsmarkedet",
+    "eviction_averted": "udsættelse afværget",
+    "debt_counselling_completed": "gældsrådgivning gennemført",
+    "joined_association": "meldt ind i forening",
+    "other": "andet",
+}
 
 #: Outputs that count people; the others count sessions, courses or days.
 PEOPLE = {

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from services.indicators import views
 from services.indicators.periods import quarter_of
-from shared.contracts.activities import SessionHeld
+from shared.contracts.activities import Corrected, Retracted, SessionHeld
 from shared.contracts.agreements import (
     ActivityPlanned,
     DocumentVersionApproved,
@@ -41,6 +41,11 @@ class IndicatorsProjection:
         sessions: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
         facts: list[dict[str, object]] = []
         for event in events:
+            if event.type in (Corrected.TYPE, Retracted.TYPE):
+                if facts:  # the changed event may be in this very delivery
+                    conn.execute(sa.insert(views.facts), facts)
+                    facts = []
+                _change_session(conn, sessions, event)
             if producer == "activities":
                 facts.append(_fact(event))
             if event.type == SessionHeld.TYPE:
@@ -116,6 +121,53 @@ def _add_session(
     counts[2] += session.new_participants
 
 
+def _change_session(
+    conn: Connection,
+    sessions: dict[tuple[str, str, str], list[int]],
+    event: IntegrationEvent,
+) -> None:
+    """A correction or retraction of a session moves its quarter's counts by the
+    difference to the session as known until now (the original, or its latest
+    correction)."""
+    target = event.data.get("supersedes") or event.data.get("retracts") or {}
+    facts = views.facts
+    original = conn.execute(
+        sa.select(facts.c.type, facts.c.day, facts.c.data).where(
+            facts.c.source == target.get("source"),
+            facts.c.event_id == target.get("id"),
+        )
+    ).first()
+    if original is None or original.type != SessionHeld.TYPE:
+        return
+    latest = conn.execute(
+        sa.select(facts.c.type, facts.c.data)
+        .where(
+            facts.c.plan_id == str(event.data.get("plan_id", "")),
+            facts.c.type.in_((Corrected.TYPE, Retracted.TYPE)),
+        )
+        .order_by(facts.c.position)
+    ).all()
+    current: dict[str, Any] | None = original.data
+    for change in latest:
+        ref = change.data.get("supersedes") or change.data.get("retracts")
+        if ref != target:
+            continue
+        current = (
+            change.data["corrected_data"] if change.type == Corrected.TYPE else None
+        )
+    if current is None:
+        return  # already retracted
+    after = event.data["corrected_data"] if event.type == Corrected.TYPE else None
+    counts = sessions[
+        (str(current["plan_id"]), str(current["activity_id"]), quarter_of(original.day))
+    ]
+    counts[0] += (after is not None) - 1
+    counts[1] += (after or {}).get("participants", 0) - current.get("participants", 0)
+    counts[2] += (after or {}).get("new_participants", 0) - current.get(
+        "new_participants", 0
+    )
+
+
 def _fact(event: IntegrationEvent) -> dict[str, object]:
     return {
         "position": event.position,
@@ -124,6 +176,7 @@ def _fact(event: IntegrationEvent) -> dict[str, object]:
         "type": event.type,
         "plan_id": str(event.data.get("plan_id", "")),
         "happened": event.time,
+        "day": event.time.date(),
         "recorded": event.recordedtime,
         "late": event.late,
         "data": event.data,

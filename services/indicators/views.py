@@ -87,6 +87,7 @@ facts = sa.Table(
     sa.Column("type", sa.String(200), nullable=False),
     sa.Column("plan_id", sa.String(100), nullable=False),
     sa.Column("happened", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("day", sa.Date, nullable=False),  # the local day it happened on
     sa.Column("recorded", sa.DateTime(timezone=True), nullable=False),
     sa.Column("late", sa.Boolean, nullable=False),
     sa.Column("data", sa.JSON, nullable=False),

@@ -195,10 +195,13 @@ def _recorded_time_of_the_correction(data: Path) -> datetime:
     try:
         with engine.connect() as conn:
             recorded = conn.execute(
-                sa.select(facts.c.recorded).where(
-                    facts.c.type == "dk.helhedsplan.activity.corrected"
+                sa.select(facts.c.recorded)
+                .where(
+                    facts.c.type == "dk.helhedsplan.activity.corrected",
+                    facts.c.plan_id == NORDVEST,
                 )
-            ).scalar_one()
+                .order_by(facts.c.recorded)
+            ).first()[0]
     finally:
         engine.dispose()
     return recorded if recorded.tzinfo else recorded.replace(tzinfo=UTC)

@@ -396,3 +396,44 @@ def test_sessions_delivered_twice_or_overlapping_are_counted_once(
     assert (quarter["sessions"], quarter["participants"]) == (4, 40)
     assert quarter["new_participants"] == 4
     assert len(_rows(engine, views.facts)) == 4
+
+
+def _change(position: int, data: BaseModel) -> IntegrationEvent:
+    return _event(position, data, datetime(2025, 7, 2, 16, tzinfo=CPH))
+
+
+def test_a_corrected_session_moves_its_quarters_counts_and_a_retracted_one_leaves(
+    engine: Engine,
+) -> None:
+    from shared.contracts.activities import Corrected, EventRef, Retracted
+
+    _apply(engine, "agreements", _event(1, _plan()))
+    _apply(
+        engine,
+        "activities",
+        _session(1, datetime(2025, 7, 2, 16, tzinfo=CPH), 10, 4),
+        _session(2, datetime(2025, 7, 9, 16, tzinfo=CPH), 8, 1),
+    )
+    recount = {"plan_id": PLAN, "activity_id": "ul-a1", "participants": 15,
+               "new_participants": 4}  # fmt: skip
+    first = EventRef(source="/test", id="e1")
+    # corrected twice (the second in the same delivery), then the other retracted
+    _apply(
+        engine,
+        "activities",
+        _change(3, Corrected(plan_id=PLAN, supersedes=first, corrected_type=SessionHeld.TYPE,
+                             corrected_data=recount, reason="talt igen")),
+        _change(4, Corrected(plan_id=PLAN, supersedes=first, corrected_type=SessionHeld.TYPE,
+                             corrected_data={**recount, "participants": 12}, reason="igen")),
+    )  # fmt: skip
+    _apply(
+        engine,
+        "activities",
+        _change(5, Retracted(plan_id=PLAN, retracts=EventRef(source="/test", id="e2"),
+                             reason="dobbelt")),
+        _change(6, Retracted(plan_id=PLAN, retracts=EventRef(source="/test", id="e2"),
+                             reason="dobbelt igen")),
+    )  # fmt: skip
+    [quarter] = sessions_per_quarter(engine, PLAN)["quarters"]
+    assert (quarter["sessions"], quarter["participants"]) == (1, 12)
+    assert quarter["new_participants"] == 4
