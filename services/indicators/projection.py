@@ -112,13 +112,13 @@ def _activity_planned(conn: Connection, event: IntegrationEvent) -> None:
 def _add_session(
     sessions: dict[tuple[str, str, str], list[int]], event: IntegrationEvent
 ) -> None:
-    session = SessionHeld.model_validate(event.data)
+    data = event.data  # validated against SessionHeld when it was ingested
     counts = sessions[
-        (session.plan_id, session.activity_id, quarter_of(event.time.date()))
+        (data["plan_id"], data["activity_id"], quarter_of(event.time.date()))
     ]
     counts[0] += 1
-    counts[1] += session.participants
-    counts[2] += session.new_participants
+    counts[1] += data["participants"]
+    counts[2] += data.get("new_participants", 0)
 
 
 def _change_session(
