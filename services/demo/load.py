@@ -69,6 +69,9 @@ def load_demo(
             steps.append((held, 1, _follow_up(settings, agreement.plan.id, body)))
         for batch in batches:
             steps.append((batch.recorded, 2, _poster(settings, batch.events)))
+    nordvest = agreements[0].plan.id
+    for moment, step in _revision_steps(settings, nordvest):
+        steps.append((moment, 1, step))
     steps.sort(key=lambda step: (step[0], step[1]))
     accepted = duplicates = 0
     for done, (moment, _, step) in enumerate(steps, 1):
@@ -125,3 +128,73 @@ def _poster(
         return post_events(settings, events) if events else (0, 0)
 
     return run
+
+
+REVISED = "UL"
+
+
+def _revision_steps(
+    settings: Settings, plan_id: str
+) -> list[tuple[datetime, Callable[[], tuple[int, int]]]]:
+    """A delaftale revised mid-plan (drafted, submitted, approved by the board)
+    and an activity paused for the summer: the history the auditor replays."""
+    base = f"{settings.base_url('agreements')}/plans/{plan_id}"
+    document = f"{base}/documents/delaftale/{REVISED}"
+    headers = {"Authorization": f"Bearer {settings.admin_token}"}
+    state: dict[str, Any] = {}
+
+    def call(method: str, url: str, body: Any = None) -> requests.Response:
+        answer = requests.request(method, url, json=body, headers=headers, timeout=30)
+        if answer.status_code >= 400:
+            raise SeedError(
+                f"{method} {url} answered {answer.status_code}: {answer.text}"
+            )
+        return answer
+
+    def draft() -> tuple[int, int]:
+        versions = call("GET", document).json()["versions"]
+        if len(versions) > 1:
+            state["done"] = True  # loaded before
+            return 0, 0
+        content = dict(versions[-1]["content"])
+        delmaal = [dict(d) for d in content["delmaal"]]
+        delmaal[0]["text"] += " (skærpet ved midtvejsstatus, demodata)"
+        content["delmaal"] = delmaal
+        drafted = call("POST", f"{document}/revisions", {
+            "content": content,
+            "reason": "Demodata: delmålet skærpes efter midtvejsstatus",
+        })  # fmt: skip
+        state["version"] = drafted.json()["version"]
+        return 0, 0
+
+    def submit() -> tuple[int, int]:
+        if not state.get("done"):
+            call("POST", f"{document}/revisions/{state['version']}/submit")
+        return 0, 0
+
+    def approve() -> tuple[int, int]:
+        if not state.get("done"):
+            call("POST", f"{document}/revisions/{state['version']}/approve",
+                 {"role": "board_approver"})  # fmt: skip
+        wait_until_synced(settings)
+        return 0, 0
+
+    def pause() -> tuple[int, int]:
+        activities = call("GET", base).json()["activities"]
+        status = activities.get("kf-a2", {}) if isinstance(activities, dict) else {}
+        if status.get("status") != "paused":
+            call("POST", f"{base}/activities/kf-a2/status", {
+                "status": "paused", "effective_from": "2026-07-01",
+                "reason": "Demodata: klubben holder sommerpause",
+            })  # fmt: skip
+        return 0, 0
+
+    def at(day: date) -> datetime:
+        return datetime.combine(day, time(10), UTC)
+
+    return [
+        (at(date(2026, 5, 12)), draft),
+        (at(date(2026, 5, 20)), submit),
+        (at(date(2026, 6, 10)), approve),
+        (at(date(2026, 6, 20)), pause),
+    ]

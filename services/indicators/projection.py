@@ -12,11 +12,14 @@ from services.indicators.periods import quarter_of
 from shared.contracts.activities import Corrected, Retracted, SessionHeld
 from shared.contracts.agreements import (
     ActivityPlanned,
+    ActivityStatusChanged,
     DocumentVersionApproved,
+    FollowUpRecorded,
     ForumRegistered,
     IndicatorDefined,
     PlanJoinedForum,
     PlanRegistered,
+    RevisionRecorded,
 )
 from shared.sql import add_to
 
@@ -105,8 +108,59 @@ def _activity_planned(conn: Connection, event: IntegrationEvent) -> None:
             name=activity.name,
             cfbu_activity_type=activity.cfbu_activity_type,
             documented_effect=activity.cfbu_documented_effect,
+            indsatsomraade=activity.indsatsomraade,
+            status=activity.status,
         )
     )
+
+
+def _activity_status_changed(conn: Connection, event: IntegrationEvent) -> None:
+    changed = ActivityStatusChanged.model_validate(event.data)
+    table = views.activities
+    conn.execute(
+        sa.update(table)
+        .where(
+            table.c.plan_id == changed.plan_id,
+            table.c.activity_id == changed.activity_id,
+        )
+        .values(status=changed.status, status_from=changed.effective_from)
+    )
+    _history(conn, event, changed.plan_id, "activity_status", None, None,
+             changed.status, changed.model_dump(mode="json"))  # fmt: skip
+
+
+def _revision_recorded(conn: Connection, event: IntegrationEvent) -> None:
+    step = RevisionRecorded.model_validate(event.data)
+    detail = step.model_dump(
+        mode="json", include={"by", "role", "reason", "significant"}
+    )
+    _history(conn, event, step.plan_id, "revision", step.key, step.version,
+             step.action, detail)  # fmt: skip
+
+
+def _follow_up_recorded(conn: Connection, event: IntegrationEvent) -> None:
+    follow_up = FollowUpRecorded.model_validate(event.data)
+    _history(conn, event, follow_up.plan_id, "follow_up", None, None, "held",
+             follow_up.model_dump(mode="json"))  # fmt: skip
+
+
+def _history(
+    conn: Connection,
+    event: IntegrationEvent,
+    plan_id: str,
+    kind: str,
+    document: str | None,
+    version: int | None,
+    action: str | None,
+    detail: dict[str, Any],
+) -> None:
+    conn.execute(
+        sa.insert(views.plan_history).values(
+            position=event.position, plan_id=plan_id, recorded=event.recordedtime,
+            kind=kind, document=document, version=version, action=action,
+            detail=detail,
+        )
+    )  # fmt: skip
 
 
 def _add_session(
@@ -198,6 +252,9 @@ def _document_approved(conn: Connection, event: IntegrationEvent) -> None:
     ]
     if rows:
         conn.execute(sa.insert(table), rows)
+    _history(conn, event, approved.plan_id, "in_force", approved.key,
+             approved.version, "imported" if approved.imported else "approved",
+             {"log_position": approved.log_position})  # fmt: skip
 
 
 def _indicator_rows(content: dict[str, Any]) -> list[dict[str, Any]]:
@@ -255,4 +312,7 @@ _HANDLERS = {
     PlanJoinedForum.TYPE: _plan_joined_forum,
     PlanRegistered.TYPE: _plan_registered,
     ActivityPlanned.TYPE: _activity_planned,
+    ActivityStatusChanged.TYPE: _activity_status_changed,
+    RevisionRecorded.TYPE: _revision_recorded,
+    FollowUpRecorded.TYPE: _follow_up_recorded,
 }

@@ -64,9 +64,7 @@ def fora(engine: Engine) -> dict[str, Any]:
                 views.forum_members.c.joined_on,
                 views.plans,
             )
-            .join(
-                views.plans, views.plans.c.plan_id == views.forum_members.c.plan_id
-            )
+            .join(views.plans, views.plans.c.plan_id == views.forum_members.c.plan_id)
             .order_by(views.plans.c.name)
         ).all()
     return {

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from nameko.events import event_handler
 from nameko.timer import timer
 from nameko.web.handlers import http
 
-from services.indicators.dependencies import IndicatorsBackend, build
+from services.indicators.dependencies import IndicatorsBackend, build, check_rebuild
 from services.indicators.outputs import GRAINS
 from services.indicators.queries import (
     UnknownPlanError,
     fora,
     forum,
     sessions_per_quarter,
+)
+from services.indicators.reports import (
+    annual_report,
+    changes_since_approval,
+    event_log,
+    forum_overview,
+    plan_history,
+    plan_series,
 )
 from services.indicators.table import (
     activity_outputs,
@@ -33,6 +42,7 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Request, Response
 
 CATCH_UP_INTERVAL = 2.0
+MAX_EVENTS = 1000
 api = Api("Helhedsplan indicators", "1", errors={UnknownPlanError: 404})
 AS_OF = Query(
     "as_of",
@@ -48,6 +58,21 @@ GRAIN = Query(
     "grain",
     "Period: month, quarter, year or plan (to date)",
     {"type": "string", "enum": list(GRAINS), "default": "quarter"},
+)
+
+DAY = {"type": "string", "format": "date"}
+EVENT_FILTERS = (
+    Query("type", "Event type"),
+    Query("source", "Source prefix"),
+    Query("since", "Happened on or after (ISO date)", DAY),
+    Query("until", "Happened on or before (ISO date)", DAY),
+    Query(
+        "flag", "late or corrected", {"type": "string", "enum": ["late", "corrected"]}
+    ),
+    Query(
+        "limit", "At most this many", {"type": "integer", "minimum": 1, "maximum": 1000}
+    ),
+    Query("offset", "Skip this many", {"type": "integer", "minimum": 0}),
 )
 
 
@@ -173,6 +198,110 @@ class IndicatorsService:
         return json_response(
             200, activity_outputs(self.backend.engine, plan_id, grain, as_of)
         )
+
+    @api.route(
+        "GET",
+        "/fora/<string:forum_id>/overview",
+        summary="A Samarbejdsforum's plans side by side on the indicators they share",
+        auth=False,
+        errors=(400, 404),
+        query=(AS_OF,),
+    )
+    def overview(self, request: Request, forum_id: str) -> Response:
+        as_of, _ = moment_args(request)
+        return json_response(200, forum_overview(self.backend.engine, forum_id, as_of))
+
+    @api.route(
+        "GET",
+        "/plans/<string:plan_id>/series",
+        summary="Every indicator of a plan per quarter",
+        auth=False,
+        errors=(400, 404),
+        query=(AS_OF,),
+    )
+    def all_series(self, request: Request, plan_id: str) -> Response:
+        as_of, _ = moment_args(request)
+        return json_response(200, plan_series(self.backend.engine, plan_id, as_of))
+
+    @api.route(
+        "GET",
+        "/plans/<string:plan_id>/history",
+        summary="Revisions, versions in force, status changes and follow-ups",
+        auth=False,
+        errors=(400, 404),
+        query=(AS_OF,),
+    )
+    def history(self, request: Request, plan_id: str) -> Response:
+        as_of, _ = moment_args(request)
+        return json_response(200, plan_history(self.backend.engine, plan_id, as_of))
+
+    @api.route(
+        "GET",
+        "/plans/<string:plan_id>/events",
+        summary="The plan's activity events as recorded, newest first, filtered",
+        auth=False,
+        errors=(400, 404),
+        query=(AS_OF, *EVENT_FILTERS),
+    )
+    def events(self, request: Request, plan_id: str) -> Response:
+        as_of, _ = moment_args(request)
+        args = request.args
+        try:
+            since = date.fromisoformat(args["since"]) if args.get("since") else None
+            until = date.fromisoformat(args["until"]) if args.get("until") else None
+            limit = int(args.get("limit", 200))
+            offset = int(args.get("offset", 0))
+        except ValueError:
+            raise BadRequestError(
+                "since/until must be ISO dates, limit and offset whole numbers"
+            ) from None
+        flag = args.get("flag") or None
+        if flag not in (None, "late", "corrected"):
+            raise BadRequestError("flag must be late or corrected")
+        if not 1 <= limit <= MAX_EVENTS or offset < 0:
+            raise BadRequestError(f"limit must be 1..{MAX_EVENTS}, offset >= 0")
+        return json_response(
+            200,
+            event_log(
+                self.backend.engine, plan_id, as_of, args.get("type") or None,
+                args.get("source") or None, since, until, flag, limit, offset,
+            ),
+        )  # fmt: skip
+
+    @api.route(
+        "GET",
+        "/plans/<string:plan_id>/changes-since-approval",
+        summary="Values and events changed since the last approval or follow-up",
+        auth=False,
+        errors=(404,),
+    )
+    def changes(self, request: Request, plan_id: str) -> Response:
+        return json_response(200, changes_since_approval(self.backend.engine, plan_id))
+
+    @api.route(
+        "GET",
+        "/plans/<string:plan_id>/annual/<int:year>",
+        summary="The annual follow-up of one plan and year",
+        auth=False,
+        errors=(400, 404),
+        query=(AS_OF,),
+    )
+    def annual(self, request: Request, plan_id: str, year: int) -> Response:
+        as_of, _ = moment_args(request)
+        if not 2000 <= year <= 2100:
+            raise BadRequestError("year must be between 2000 and 2100")
+        return json_response(
+            200, annual_report(self.backend.engine, plan_id, year, as_of)
+        )
+
+    @api.route(
+        "POST",
+        "/rebuild-check",
+        summary="Rebuild the read model from the leaders' logs and compare hashes",
+        auth=False,
+    )
+    def rebuild_check(self, request: Request) -> Response:
+        return json_response(200, check_rebuild(self.backend))
 
     @http("GET", "/openapi.json")
     def openapi(self, request: Request) -> Response:

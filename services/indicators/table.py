@@ -107,25 +107,8 @@ def indicator_series(
         versions = _definitions(conn, plan_id).get(indicator_id, [])
         last = latest_day(conn, plan_id, as_of) or plan.period_start
         known = effective_facts(conn, plan_id, as_of)
-    points = []
-    day = plan.period_start
-    while day <= min(last, plan.period_end):
-        start, end = quarter_bounds(day)
-        row = _row(spec, versions, known, start, end)
-        points.append(
-            {
-                "period": quarter_of(day),
-                "start": start,
-                "end": end,
-                "value": None if row["suppressed"] else row["value"],
-                "numerator": None if row["suppressed"] else row["numerator"],
-                "denominator": None if row["suppressed"] else row["denominator"],
-                "suppressed": row["suppressed"],
-                "status": row["status"],
-                "events": row["events"],
-            }
-        )
-        day = end + timedelta(days=1)
+    points = series_points(spec, versions, known, plan.period_start,
+                           min(last, plan.period_end))  # fmt: skip
     body = spec.spec
     return {
         "plan_id": plan_id,
@@ -140,6 +123,37 @@ def indicator_series(
         "as_of": as_of.isoformat() if as_of else None,
         "series": points,
     }
+
+
+def series_points(
+    spec: Any,
+    versions: list[tuple[date, dict[str, Any]]],
+    known: list[Fact],
+    first: date,
+    last: date,
+) -> list[dict[str, Any]]:
+    """An indicator's value per quarter from ``first`` to ``last``."""
+    measurements = [f for f in known if f.type == IndicatorMeasurementReported.TYPE]
+    points = []
+    day = first
+    while day <= last:
+        start, end = quarter_bounds(day)
+        row = _row(spec, versions, known, start, end, measurements)
+        points.append(
+            {
+                "period": quarter_of(day),
+                "start": start,
+                "end": end,
+                "value": None if row["suppressed"] else row["value"],
+                "numerator": None if row["suppressed"] else row["numerator"],
+                "denominator": None if row["suppressed"] else row["denominator"],
+                "suppressed": row["suppressed"],
+                "status": row["status"],
+                "events": row["events"],
+            }
+        )
+        day = end + timedelta(days=1)
+    return points
 
 
 def activity_outputs(
@@ -298,6 +312,7 @@ def _row(
     known: list[Fact],
     start: date,
     end: date,
+    measurements: list[Fact] | None = None,
 ) -> dict[str, Any]:
     body = spec.spec
     baseline = _first_value(body.get("baselines", []))
@@ -316,7 +331,9 @@ def _row(
             len(result.events),
         )
     else:
-        latest = _latest_measurement(spec.indicator_id, known, end)
+        latest = _latest_measurement(
+            spec.indicator_id, known if measurements is None else measurements, end
+        )
         if latest is not None:
             value, numerator, denominator = (
                 latest.value,

@@ -40,6 +40,24 @@ activities = sa.Table(
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("cfbu_activity_type", sa.String(100), nullable=True),
     sa.Column("documented_effect", sa.Boolean, nullable=True),
+    sa.Column("indsatsomraade", sa.String(10), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status_from", sa.Date, nullable=True),
+)
+
+#: A plan's agreement history: revisions drafted, submitted and approved, versions
+#: in force, activity status changes and the board's follow-ups, in log order.
+plan_history = sa.Table(
+    "plan_history",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True),  # in agreements' log
+    sa.Column("plan_id", sa.String(100), nullable=False, index=True),
+    sa.Column("recorded", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),  # revision, in_force, ...
+    sa.Column("document", sa.String(30), nullable=True),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("action", sa.String(30), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=False),
 )
 
 #: Sessions held per activity and quarter (the spine's thin slice).
