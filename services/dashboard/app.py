@@ -1,65 +1,45 @@
-"""Dashboard entry point: ``streamlit run services/dashboard/app.py``."""
+"""Dashboard entry point: ``streamlit run services/dashboard/app.py``.
+
+The pages read the indicators service's query API only; the "as of" moment in the
+sidebar turns every page into what was known then.
+"""
 
 from __future__ import annotations
 
-import altair as alt
-import requests
+from datetime import date
+from pathlib import Path
+
 import streamlit as st
 
-from services.dashboard.client import DashboardClient, HttpDashboardClient
-from services.dashboard.views import danish_number, indicators_frame, sessions_frame
+from services.dashboard.common import end_of_day
 
-NORDVEST_ID = "beboerprojekt-nordvest-2025-29"
+PAGES = Path(__file__).with_name("pages")
 
 st.set_page_config(page_title="Helhedsplaner", page_icon="🏘️", layout="wide")
 
-if "client" not in st.session_state:
-    st.session_state.client = HttpDashboardClient()
-client: DashboardClient = st.session_state.client
-
-st.title("Boligsociale helhedsplaner")
-st.info("Demodata: aktiviteterne herunder er genererede eksempler, ikke rigtige tal.")
-
-plan_id = st.text_input("Helhedsplan", value=NORDVEST_ID)
-try:
-    result = client.sessions(plan_id)
-except requests.RequestException as error:
-    st.error(f"Kunne ikke hente tal for {plan_id}: {error}")
-    st.stop()
-
-st.header(result["plan_name"])
-left, right = st.columns(2)
-left.metric("Sessioner i alt", danish_number(result["total_sessions"]))
-right.metric("Deltagere i alt", danish_number(result["total_participants"]))
-
-frame = sessions_frame(result)
-st.subheader("Sessioner og deltagere pr. kvartal")
-chart = (
-    alt.Chart(frame)
-    .mark_bar()
-    .encode(
-        x=alt.X("Kvartal:N", title="Kvartal"),
-        y=alt.Y("Deltagere:Q", title="Deltagere"),
-        tooltip=list(frame.columns),
+with st.sidebar:
+    st.markdown("### Kendt pr.")
+    then = st.toggle(
+        "Vis tallene som de var kendt på en dato",
+        key="as_of_on",
+        help="Revision: alle sider viser det, der var registreret ved dagens slutning.",
     )
-)
-st.altair_chart(chart, width="stretch")
-st.dataframe(frame, hide_index=True, width="stretch")
-
-st.subheader("Indikatorer")
-try:
-    table = client.indicators(plan_id)
-except requests.RequestException as error:
-    st.warning(f"Indikatorerne kunne ikke hentes: {error}")
-else:
-    st.caption(
-        f"Kvartal {table['period']['label']}. Målinger markeret som demodata er "
-        "genererede. Tal under 5 vises som <5."
-    )
-    st.dataframe(indicators_frame(table), hide_index=True, width="stretch")
-    effect = table.get("documented_effect") or {}
-    if effect.get("activities"):
-        st.metric(
-            "Aktiviteter efter en CFBU-type med dokumenteret effekt",
-            f"{effect['with_documented_effect']} af {effect['activities']}",
+    if then:
+        day = st.date_input(
+            "Dato", value=date.today(), format="DD.MM.YYYY", key="as_of_day"
         )
+        st.session_state.as_of = end_of_day(day)
+    else:
+        st.session_state.as_of = None
+    st.caption("Demodata: se forklaringen øverst på hver side.")
+
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "forum.py", title="Samarbejdsforum", icon="🤝", default=True),
+        st.Page(PAGES / "plan.py", title="Helhedsplan", icon="🏘️"),
+        st.Page(PAGES / "compare.py", title="Sammenlign", icon="📈"),
+        st.Page(PAGES / "audit.py", title="Revision", icon="🔎"),
+        st.Page(PAGES / "annual.py", title="Årlig opfølgning", icon="📄"),
+    ]
+)
+navigation.run()

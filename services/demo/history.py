@@ -272,8 +272,8 @@ def plan_history(
 def _add_corrections(
     batches: list[Batch], activities: list[str], rng: random.Random
 ) -> None:
-    """Recounts: the plan's first session of its second activity, and a few
-    more, corrected (+5 participants) six weeks after they were reported; one
+    """Recounts: the first January session of the plan's second activity, and a
+    few more, corrected (+5 participants) six weeks after they were reported; one
     duplicate registration retracted."""
     sessions = [
         (batch, event)
@@ -284,7 +284,11 @@ def _add_corrections(
     if not sessions:
         return
     second = activities[1] if len(activities) > 1 else activities[0]
-    chosen = [next(s for s in sessions if s[1]["data"]["activity_id"] == second)]
+    theirs = [s for s in sessions if s[1]["data"]["activity_id"] == second]
+    # the first January session: reported in February, corrected in March, so
+    # the correction lands in the same quarter and "as of" shows it everywhere
+    january = [s for s in theirs if s[1]["time"][5:7] == "01"]
+    chosen = [(january or theirs)[0]]
     others = [s for s in sessions if s[1]["data"]["activity_id"] != second]
     chosen += rng.sample(others, min(3, len(others)))
     unique = {event["id"]: (batch, event) for batch, event in chosen}

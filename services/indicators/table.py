@@ -187,6 +187,9 @@ def activity_outputs(
                 "name": a.name,
                 "cfbu_activity_type": a.cfbu_activity_type,
                 "documented_effect": a.documented_effect,
+                "indsatsomraade": a.indsatsomraade,
+                "status": a.status,
+                "status_from": a.status_from,
             }
             for a in activities
         ],

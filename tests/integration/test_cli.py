@@ -98,7 +98,7 @@ def test_the_demo_loads_nordvest_and_the_cli_shows_the_agreement_and_the_numbers
     effect = indicators["documented_effect"]
     assert (effect["activities"], effect["with_documented_effect"]) == (12, 10)
 
-    # the demo corrects one September 2025 session (+5 participants); as known just
+    # the demo corrects one January 2026 session (+5 participants); as known just
     # before the correction was recorded, the quarter had 5 participants fewer
     corrected_at = _recorded_time_of_the_correction(Path(data))
     args = [
@@ -107,7 +107,7 @@ def test_the_demo_loads_nordvest_and_the_cli_shows_the_agreement_and_the_numbers
         "--plan",
         NORDVEST,
         "--on",
-        "2025-09-15",
+        "2026-01-15",
         "--format",
         "json",
         "--data-dir",
@@ -194,14 +194,17 @@ def _recorded_time_of_the_correction(data: Path) -> datetime:
     engine = views_engine(Settings(data_dir=data).database_url("indicators"))
     try:
         with engine.connect() as conn:
-            recorded = conn.execute(
-                sa.select(facts.c.recorded)
-                .where(
+            corrections = conn.execute(
+                sa.select(facts.c.recorded, facts.c.data).where(
                     facts.c.type == "dk.helhedsplan.activity.corrected",
                     facts.c.plan_id == NORDVEST,
                 )
-                .order_by(facts.c.recorded)
-            ).first()[0]
+            ).all()
+        [recorded] = [
+            row.recorded
+            for row in corrections
+            if row.data["supersedes"]["id"].startswith("demo-ul-a2-")
+        ]
     finally:
         engine.dispose()
     return recorded if recorded.tzinfo else recorded.replace(tzinfo=UTC)
