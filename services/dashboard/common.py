@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 DEMO_PREFIX = "demo-"
 CACHE_SECONDS = 60
+AS_OF_TOGGLE = "Vis tallene som de var kendt på en dato"
+AS_OF_DAY = "Kendt pr. dato"
 
 
 def client() -> DashboardClient:
@@ -62,8 +64,33 @@ def fetch(path: str, **params: Any) -> dict[str, Any] | None:
     return None
 
 
+def as_of_control() -> None:
+    """The sidebar's "as of" control: every page shows what was known then.
+
+    Widget state does not follow the reader from page to page, so the choice is
+    kept under keys of its own and given to each page's widgets as their value."""
+    state = st.session_state
+    with st.sidebar:
+        st.markdown("### Kendt pr.")
+        then = st.toggle(
+            AS_OF_TOGGLE,
+            value=state.get("_as_of_on", False),
+            help="Revision: alle sider viser det, der var registreret ved dagens "
+            "slutning.",
+        )
+        day = st.date_input(
+            AS_OF_DAY,
+            value=state.get("_as_of_day", date.today()),
+            format="DD.MM.YYYY",
+            disabled=not then,
+        )
+    state._as_of_on, state._as_of_day = then, day
+    state.as_of = end_of_day(day) if then and isinstance(day, date) else None
+
+
 def notice() -> None:
-    """The demo notice and the "as of" moment, at the top of every page."""
+    """The "as of" control, the demo notice and the moment shown, on every page."""
+    as_of_control()
     st.caption(
         "Planer hvis navn begynder med »Demo:« og alle aktiviteter og målinger "
         "er **demodata**: genererede eksempler, ikke rigtige tal. Beboerprojekt "
@@ -88,8 +115,12 @@ def pick_forum() -> dict[str, Any] | None:
         return None
     names = {f["forum_id"]: f["name"] for f in fora["fora"]}
     chosen = st.selectbox(
-        "Samarbejdsforum", list(names), format_func=names.__getitem__, key="forum"
+        "Samarbejdsforum",
+        list(names),
+        format_func=names.__getitem__,
+        index=_kept("forum", list(names)),
     )
+    st.session_state._forum = chosen
     forum: dict[str, Any] = next(f for f in fora["fora"] if f["forum_id"] == chosen)
     return forum
 
@@ -103,10 +134,20 @@ def pick_plan(label: str = "Helhedsplan") -> dict[str, Any] | None:
         st.info("Ingen helhedsplaner endnu. Kør »helhed demo« for at indlæse demodata.")
         return None
     chosen = st.selectbox(
-        label, list(plans), format_func=lambda p: plans[p]["name"], key="plan"
+        label,
+        list(plans),
+        format_func=lambda p: plans[p]["name"],
+        index=_kept("plan", list(plans)),
     )
+    st.session_state._plan = chosen
     plan: dict[str, Any] = plans[chosen]
     return plan
+
+
+def _kept(key: str, options: list[str]) -> int:
+    """Where the reader's last choice (on any page) is among the options."""
+    kept = st.session_state.get(f"_{key}")
+    return options.index(kept) if kept in options else 0
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:

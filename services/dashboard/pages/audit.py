@@ -135,8 +135,8 @@ if plan is not None:
             except Exception as error:
                 st.error(f"Genberegningen kunne ikke gennemføres: {error}")
             else:
-                st.session_state.rebuild = answer
-    check = st.session_state.get("rebuild")
+                st.session_state.rebuild_check = answer
+    check = st.session_state.get("rebuild_check")
     if check:
         st.code(f"genberegnet: {check['rebuilt']}\nvist:        {check['live']}")
         if check["equal"]:
