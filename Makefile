@@ -17,7 +17,7 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/helhed demo $(DEMO_ARGS)
 
-test: install services-up
+test: install services-up chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 unit: install
@@ -32,6 +32,11 @@ schemas: install
 
 services-up:
 	bash deploy/ensure-services.sh
+
+# the dashboard's browser tests drive Debian's Chromium through its ChromeDriver
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
 
 clean:
 	rm -rf $(VENV) var test-artifacts
