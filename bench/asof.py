@@ -100,6 +100,38 @@ def raw_read(url: str, plan_id: str) -> tuple[int, float]:
         engine.dispose()
 
 
+def start_indicators(
+    scratch: Path, database: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """The indicators service as its own process on a built read model."""
+    port = free_ports(3)
+    env = {
+        **os.environ,
+        "HELHED_AMQP_URI": "memory://",
+        "HELHED_DATA_DIR": str(scratch),
+        "HELHED_INDICATORS_DB": database,
+        "HELHED_AGREEMENTS_HTTP": f"127.0.0.1:{port[0]}",
+        "HELHED_ACTIVITIES_HTTP": f"127.0.0.1:{port[1]}",
+        "HELHED_INDICATORS_HTTP": f"127.0.0.1:{port[2]}",
+    }
+    helhed = str(Path(sys.executable).with_name("helhed"))
+    service = subprocess.Popen(
+        [helhed, "services", "-s", "indicators"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port[2]}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            requests.get(f"{base}/health", timeout=2).raise_for_status()
+            return service, base
+        except requests.RequestException:
+            if time.monotonic() > deadline or service.poll() is not None:
+                service.kill()
+                raise RuntimeError("the indicators service did not start") from None
+            time.sleep(0.2)
+
+
 def peak_memory_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -122,34 +154,11 @@ def main(argv: list[str] | None = None) -> int:
         assert isinstance(urls, dict)
         plan_id = history.plan_ids[0]  # type: ignore[attr-defined]
         rows, raw_seconds = raw_read(urls["indicators"], plan_id)
-        port = free_ports(3)
-        env = {
-            **os.environ,
-            "HELHED_AMQP_URI": "memory://",
-            "HELHED_DATA_DIR": str(scratch),
-            "HELHED_INDICATORS_DB": urls["indicators"],
-            "HELHED_AGREEMENTS_HTTP": f"127.0.0.1:{port[0]}",
-            "HELHED_ACTIVITIES_HTTP": f"127.0.0.1:{port[1]}",
-            "HELHED_INDICATORS_HTTP": f"127.0.0.1:{port[2]}",
-        }
-        helhed = str(Path(sys.executable).with_name("helhed"))
-        service = subprocess.Popen(
-            [helhed, "services", "-s", "indicators"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port[2]}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(f"{base}/health", timeout=2).raise_for_status()
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline or service.poll() is not None:
-                    errors.print(
-                        "[red]FAILED[/red]: the indicators service did not start"
-                    )
-                    return 1
-                time.sleep(0.2)
+        try:
+            service, base = start_indicators(scratch, urls["indicators"])
+        except RuntimeError as error:
+            errors.print(f"[red]FAILED[/red]: {error}")
+            return 1
         first, last = history.first_recorded, history.last_recorded  # type: ignore[attr-defined]
         span = (last - first) / max(args.queries - 1, 1)
         moments = [first + span * n + timedelta(days=1) for n in range(args.queries)]
