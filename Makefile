@@ -25,7 +25,7 @@ unit: install
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy shared services
+	$(VENV)/bin/mypy shared services bench
 
 schemas: install
 	$(VENV)/bin/helhed schemas --out docs/schemas

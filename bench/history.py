@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any
 from services.activities.domain import ReceivedEvent, content_hash
 from services.demo.clock import recorded_at
 from services.demo.plans import DemoArea, demo_agreement
-from shared.contracts.activities import Corrected, ParticipantEnrolled, SessionHeld
+from shared.contracts.activities import (
+    Corrected,
+    EventRef,
+    ParticipantEnrolled,
+    SessionHeld,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -107,7 +112,7 @@ def fill_activities(
             activity = ACTIVITIES[original // len(plan_ids) % len(ACTIVITIES)]
             data = Corrected(
                 plan_id=plan_id,
-                supersedes={"source": SOURCE, "id": target},  # type: ignore[arg-type]
+                supersedes=EventRef(source=SOURCE, id=target),
                 corrected_type=SessionHeld.TYPE,
                 corrected_data={"plan_id": plan_id, "activity_id": activity,
                                 "participants": 30},

@@ -65,9 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             head = int(str(health(settings, "agreements")["head"]))
             _wait(
                 lambda: (
-                    health(settings, "activities")["following"]["agreements"] >= head
+                    health(settings, "activities")["following"]["agreements"]  # type: ignore[index]
+                    >= head
                 )
-            )  # type: ignore[index]
+            )
             url = f"{settings.base_url('activities')}/events"
             headers = {
                 "content-type": BATCH_CONTENT_TYPE,
