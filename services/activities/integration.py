@@ -15,9 +15,7 @@ if TYPE_CHECKING:
 def to_contract(event: DomainEventProtocol, position: int) -> IntegrationEvent | None:
     if not isinstance(event, ReceivedEvent.Received):
         return None
-    # built from what this service validated when it stored the event: no need to
-    # validate it again on every read of the log (replays read millions)
-    return IntegrationEvent.model_construct(
+    return IntegrationEvent(
         id=event.event_id,
         source=event.source,
         type=event.event_type,
