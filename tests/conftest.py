@@ -52,3 +52,6 @@ def amqp_settings(
 ) -> Settings:
     """Settings for production mode: the real RabbitMQ and PostgreSQL."""
     return production_settings_for(tmp_path, rabbit_vhost, pg_databases)
+
+
+from tests.demo import demo_platform  # noqa: E402, F401 - the demo, once per session

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.dashboard.conftest import DemoPlatform, _wait
+from tests.demo import DemoPlatform, _wait
 from tests.support import free_port
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "dashboard"

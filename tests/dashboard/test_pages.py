@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from services.dashboard.client import HttpDashboardClient
 from services.dashboard.common import AS_OF_DAY, AS_OF_TOGGLE
-from tests.dashboard.conftest import NORDVEST, DemoPlatform
+from tests.demo import NORDVEST, DemoPlatform
 
 APP = str(Path(__file__).parents[2] / "services" / "dashboard" / "app.py")
 PLANS = {

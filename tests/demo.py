@@ -1,5 +1,5 @@
-"""The demo, loaded once, served by the three services in one embedded process
-(``helhed services`` on memory://), for the dashboard's page and browser tests."""
+"""The demo, loaded once per test session and served by the three services in one
+process (``helhed services`` on memory://): for the dashboard and audit tests."""
 
 from __future__ import annotations
 
