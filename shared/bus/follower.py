@@ -9,18 +9,23 @@ follows to the position it covers. So:
 - a delivery that follows a position beyond the tracked one reveals a gap (a lost
   message, or a start after downtime), which is filled by pulling the leader's log;
 - two followers of the same producer on the same read model cannot both apply the
-  same events: the second compare-and-set fails and its transaction rolls back.
+  same events: the second compare-and-set fails and its transaction rolls back;
+- an event the projection cannot apply (a "poison" event) is parked with the
+  reason, in the transaction that moves tracking past it, so the stream goes on;
+  a database that cannot be reached is not poison: the error is raised and the
+  delivery is tried again later.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import exc
 
-from shared.bus.views import tracking_table
+from shared.bus.views import parked_table, tracking_table
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -47,6 +52,19 @@ class LeaderLog(Protocol):
 
 class TrackingConflictError(RuntimeError):
     """Another follower moved the tracked position first."""
+
+
+log = logging.getLogger(__name__)
+
+#: Errors of the database or its connection: not the event's fault, so never
+#: parked; the delivery is tried again.
+INFRASTRUCTURE = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.DisconnectionError,
+    exc.TimeoutError,
+    TrackingConflictError,
+)
 
 
 class Follower:
@@ -132,11 +150,79 @@ class Follower:
                 _move_tracking(conn, producer, last, upto)
                 if fresh:
                     self.projection.apply(conn, producer, fresh)
-        except IntegrityError as error:
-            raise TrackingConflictError(
-                f"tracking of {producer} moved past {last} concurrently"
-            ) from error
+        except INFRASTRUCTURE:
+            raise
+        except Exception:  # some event of the run is poison: find it, one by one
+            if self.position(producer) != last:
+                raise TrackingConflictError(
+                    f"tracking of {producer} moved past {last} concurrently"
+                ) from None
+            return self._apply_singly(producer, last, upto, fresh)
         return len(fresh)
+
+    def _apply_singly(
+        self, producer: str, last: int, upto: int, events: Sequence[IntegrationEvent]
+    ) -> int:
+        applied = 0
+        for event in events:
+            try:
+                with self.engine.begin() as conn:
+                    _move_tracking(conn, producer, last, event.position)
+                    self.projection.apply(conn, producer, [event])
+                applied += 1
+            except INFRASTRUCTURE:
+                raise
+            except Exception as error:
+                with self.engine.begin() as conn:
+                    _move_tracking(conn, producer, last, event.position)
+                    _park(conn, producer, event, error)
+                log.error(
+                    "parked %s event %s at %d: %s",
+                    producer,
+                    event.id,
+                    event.position,
+                    error,
+                    extra={"event_id": event.id, "position": event.position},
+                )
+            last = event.position
+        if last < upto:
+            with self.engine.begin() as conn:
+                _move_tracking(conn, producer, last, upto)
+        return applied
+
+    def parked(self) -> list[dict[str, Any]]:
+        """The events parked so far, with the reason, in log order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(parked_table).order_by(
+                    parked_table.c.producer, parked_table.c.position
+                )
+            ).all()
+        return [dict(row._mapping) for row in rows]
+
+    def parked_count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(parked_table)
+                ).scalar_one()
+            )
+
+
+def _park(
+    conn: Connection, producer: str, event: IntegrationEvent, error: Exception
+) -> None:
+    conn.execute(
+        sa.insert(parked_table).values(
+            producer=producer,
+            position=event.position,
+            source=event.source,
+            event_id=event.id,
+            type=event.type,
+            recorded=event.recordedtime.isoformat(),
+            reason=f"{type(error).__name__}: {error}"[:2000],
+        )
+    )
 
 
 def _move_tracking(conn: Connection, producer: str, last: int, upto: int) -> None:
@@ -147,10 +233,15 @@ def _move_tracking(conn: Connection, producer: str, last: int, upto: int) -> Non
             .where(tracking_table.c.position == 0)
             .values(position=upto)
         ).rowcount
-        if not moved:  # first delivery ever: a concurrent insert raises IntegrityError
-            conn.execute(
-                sa.insert(tracking_table).values(producer=producer, position=upto)
-            )
+        if not moved:  # first delivery ever: a concurrent insert conflicts
+            try:
+                conn.execute(
+                    sa.insert(tracking_table).values(producer=producer, position=upto)
+                )
+            except exc.IntegrityError as error:
+                raise TrackingConflictError(
+                    f"tracking of {producer} was started concurrently"
+                ) from error
         return
     moved = conn.execute(
         sa.update(tracking_table)

@@ -49,10 +49,12 @@ class Recording:
     def __init__(self) -> None:
         self.fail = False
         self.on_apply: Any = None
+        self.current: Sequence[IntegrationEvent] = ()
 
     def apply(
         self, conn: Connection, producer: str, events: Sequence[IntegrationEvent]
     ) -> None:
+        self.current = events
         conn.execute(
             sa.insert(applied_table),
             [{"producer": producer, "event_id": e.id} for e in events],
@@ -365,31 +367,52 @@ def test_a_delivery_arriving_while_one_is_applied_is_deferred(
 # failures
 
 
-def test_a_failing_projection_rolls_back_its_rows_and_the_tracking(
+def test_events_a_projection_cannot_apply_are_parked_and_the_stream_goes_on(
     follower: Follower, leader: FakeLeader, projection: Recording, engine: Engine
 ) -> None:
     follower.receive(leader.delivery(0, 4))
     projection.fail = True
-    # when the projection fails after writing its rows
-    with pytest.raises(ProjectionBugError):
-        follower.receive(leader.delivery(4, 9))
-    # then neither its rows nor the tracked position were kept
-    assert _applied(engine) == _ids(3, 4)
-    assert follower.position("p") == 4
-    # and once fixed, the same delivery applies
-    projection.fail = False
+    # when the projection fails on every event of a delivery (after writing rows)
     assert follower.receive(leader.delivery(4, 9)) == "applied"
-    assert _applied(engine) == _ids(3, 4, 7, 9)
+    # then none of their rows were kept, they are parked with the reason, and
+    # tracking moved past them
+    assert _applied(engine) == _ids(3, 4)
+    assert follower.position("p") == 9
+    parked = follower.parked()
+    assert [(p["position"], p["event_id"]) for p in parked] == [(7, "p-7"), (9, "p-9")]
+    assert parked[0]["reason"] == "ProjectionBugError: projection bug"
+    assert follower.parked_count() == 2
+    # and the next delivery is applied as usual
+    projection.fail = False
+    assert follower.receive(leader.delivery(9, 15)) == "applied"
+    assert _applied(engine) == _ids(3, 4, 10, 15)
 
 
-def test_a_failing_first_delivery_leaves_no_tracking_row(
+def test_only_the_poison_event_of_a_delivery_is_parked(
     follower: Follower, leader: FakeLeader, projection: Recording, engine: Engine
 ) -> None:
-    projection.fail = True
-    with pytest.raises(ProjectionBugError):
+    def poison_at_seven() -> None:
+        if any(event.position == 7 for event in projection.current):
+            raise ProjectionBugError("cannot apply p-7")
+
+    projection.on_apply = poison_at_seven
+    assert follower.catch_up() == len(POSITIONS) - 1
+    assert _applied(engine) == _ids(3, 4, 9, 10, 15)
+    assert [p["event_id"] for p in follower.parked()] == ["p-7"]
+    assert follower.position("p") == 15
+
+
+def test_a_database_that_cannot_be_reached_is_not_poison(
+    follower: Follower, leader: FakeLeader, projection: Recording, engine: Engine
+) -> None:
+    def unreachable() -> None:
+        raise sa.exc.OperationalError("SELECT 1", {}, ConnectionError("gone"))
+
+    projection.on_apply = unreachable
+    with pytest.raises(sa.exc.OperationalError):
         follower.catch_up()
-    assert (follower.position("p"), _applied(engine)) == (0, [])
-    projection.fail = False
+    assert (follower.position("p"), follower.parked_count()) == (0, 0)
+    projection.on_apply = None
     assert follower.catch_up() == len(POSITIONS)
 
 
