@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher, event_handler
 from nameko.messaging import Publisher
 from nameko.timer import timer
@@ -25,6 +26,7 @@ from services.activities.ingest import (
     ingest_message,
     ingest_one,
 )
+from shared import health
 from shared.bus.following import catch_up_quietly
 from shared.bus.providers import DELIVERY, Backend, publisher
 from shared.bus.remote import serve_page
@@ -45,6 +47,7 @@ class ActivitiesService:
     name = "activities"
 
     backend: ActivitiesBackend = Backend(build)
+    config = Config()
     dispatch = EventDispatcher()
     answer = Publisher(declare=[REJECTED_QUEUE])
 
@@ -128,15 +131,13 @@ class ActivitiesService:
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:
-        return json_response(
-            200,
-            {
-                "service": self.name,
-                "head": self.backend.log.head(),
-                "published": self.backend.relay.published_position(),
-                "following": {
-                    name: self.backend.follower.position(name)
-                    for name in self.backend.follower.leaders
-                },
-            },
+        backend = self.backend
+        status, body = health.report(
+            self.name,
+            self.config["AMQP_URI"],
+            backend.log.head,
+            log=backend.log,
+            relay=backend.relay,
+            follower=backend.follower,
         )
+        return json_response(status, body)

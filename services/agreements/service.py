@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from nameko.dependency_providers import Config
 from nameko.events import EventDispatcher
 from nameko.timer import timer
 from nameko.web.handlers import http
@@ -24,7 +25,7 @@ from services.agreements.domain.errors import (
 )
 from services.agreements.importing import UnknownActivityTypeError, import_agreement
 from services.agreements.summary import plan_summary
-from shared import access
+from shared import access, health
 from shared.access import ALL_PLANS, READ_ROLES, Role
 from shared.bus.providers import Backend, publisher
 from shared.bus.remote import serve_page
@@ -70,6 +71,7 @@ class AgreementsService:
     name = "agreements"
 
     backend: AgreementsBackend = Backend(build)
+    config = Config()
     dispatch = EventDispatcher()
 
     @timer(interval=RELAY_INTERVAL)
@@ -449,14 +451,15 @@ class AgreementsService:
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:
-        return json_response(
-            200,
-            {
-                "service": self.name,
-                "head": self.backend.log.head(),
-                "published": self.backend.relay.published_position(),
-            },
+        backend = self.backend
+        status, body = health.report(
+            self.name,
+            self.config["AMQP_URI"],
+            backend.log.head,
+            log=backend.log,
+            relay=backend.relay,
         )
+        return json_response(status, body)
 
 
 def file_problems(error: AgreementFileError) -> list[dict[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from nameko.dependency_providers import Config
 from nameko.events import event_handler
 from nameko.timer import timer
 from nameko.web.handlers import http
@@ -32,6 +33,7 @@ from services.indicators.table import (
     indicator_table,
     lineage,
 )
+from shared import health
 from shared.bus.following import catch_up_quietly
 from shared.bus.providers import DELIVERY, Backend
 from shared.contracts.envelope import Delivery
@@ -80,6 +82,7 @@ class IndicatorsService:
     name = "indicators"
 
     backend: IndicatorsBackend = Backend(build)
+    config = Config()
 
     @event_handler(
         "agreements", DELIVERY, reliable_delivery=True, requeue_on_error=True
@@ -263,10 +266,18 @@ class IndicatorsService:
         return json_response(
             200,
             event_log(
-                self.backend.engine, plan_id, as_of, args.get("type") or None,
-                args.get("source") or None, since, until, flag, limit, offset,
+                self.backend.engine,
+                plan_id,
+                as_of,
+                args.get("type") or None,
+                args.get("source") or None,
+                since,
+                until,
+                flag,
+                limit,
+                offset,
             ),
-        )  # fmt: skip
+        )
 
     @api.route(
         "GET",
@@ -309,13 +320,11 @@ class IndicatorsService:
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:
-        follower = self.backend.follower
-        return json_response(
-            200,
-            {
-                "service": self.name,
-                "following": {
-                    name: follower.position(name) for name in follower.leaders
-                },
-            },
+        backend = self.backend
+        status, body = health.report(
+            self.name,
+            self.config["AMQP_URI"],
+            health.engine_probe(backend.engine),
+            follower=backend.follower,
         )
+        return json_response(status, body)
