@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     )
     relay_batch: int = Field(default=500, description="Events per published message.")
     max_workers: int = 10
+    log_format: str = Field(
+        default="json", description="Service logs: json (one object a line) or text."
+    )
 
     @property
     def embedded(self) -> bool:

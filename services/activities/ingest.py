@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from services.activities.application import NOT_STORED, Stored
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 
     from services.activities.application import Activities
     from services.activities.validation import KnownPlans, StoredEvents, ValidEvent
+
+log = logging.getLogger(__name__)
 
 BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
 MAX_BATCH = 10_000
@@ -147,3 +150,23 @@ def _refused(message: str, event: dict[str, Any] | None) -> IngestResult:
         status="rejected",
         problems=[Problem(field="", message=message)],
     )
+
+
+def log_results(results: list[IngestResult], correlation_id: str | None) -> None:
+    """One structured log line per event: what became of it, under which request."""
+    for result in results:
+        level = (
+            logging.INFO
+            if result.status in ("accepted", "duplicate")
+            else logging.WARNING
+        )
+        log.log(
+            level,
+            "event %s",
+            result.status,
+            extra={
+                "event_id": result.id,
+                "source": result.source,
+                "correlation_id": correlation_id,
+            },
+        )

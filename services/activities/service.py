@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from nameko.dependency_providers import Config
@@ -25,6 +26,7 @@ from services.activities.ingest import (
     ingest_batch,
     ingest_message,
     ingest_one,
+    log_results,
 )
 from shared import health
 from shared.bus.following import catch_up_quietly
@@ -63,6 +65,7 @@ class ActivitiesService:
     )
     def post_events(self, request: Request) -> Response:
         principal = self.backend.principal(request)
+        correlation = request.headers.get("X-Correlation-Id") or uuid.uuid4().hex
         payload = read_json(request)
         authorize(principal, payload)
         plans = self.backend.known_plans()
@@ -71,8 +74,10 @@ class ActivitiesService:
             batch = ingest_batch(
                 self.backend.app, plans, payload, all_or_nothing=atomic
             )
+            log_results(batch.results, correlation)
             return json_response(422 if atomic and batch.rejected else 200, batch)
         result = ingest_one(self.backend.app, plans, payload)
+        log_results([result], correlation)
         return json_response(STATUS_CODES[result.status], result)
 
     @consume_cloudevents(INGEST_QUEUE, requeue_on_error=True)
@@ -86,6 +91,7 @@ class ActivitiesService:
             message.authorization,
             message.problem,
         )
+        log_results([result], message.correlation_id)
         answer = {"result": result.model_dump(mode="json"), "event": message.event}
         if message.reply_to:
             self.answer(

@@ -160,10 +160,12 @@ def services(
     ] = None,
 ) -> None:
     """Run the nameko services against AMQP_URI and the configured databases."""
+    from shared.logs import configure
     from shared.runner import Platform
 
     settings = Settings()
     names = [_service_name(name) for name in service or SERVICE_NAMES]
+    configure(settings.log_format, ",".join(names))
     platform = Platform(settings, names).start()
     console.print(f"Kører {', '.join(names)} mod {settings.amqp_uri.split('@')[-1]}")
     try:

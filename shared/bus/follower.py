@@ -108,7 +108,18 @@ class Follower:
             if delivery.previous > last:
                 self._catch_up(delivery.producer, until=delivery.upto)
                 return "filled"
-            self._apply(delivery.producer, last, delivery.upto, delivery.events)
+            count = self._apply(delivery.producer, last, delivery.upto, delivery.events)
+            log.debug(
+                "applied %d events of %s up to %d",
+                count,
+                delivery.producer,
+                delivery.upto,
+                extra={
+                    "producer": delivery.producer,
+                    "position": delivery.upto,
+                    "count": count,
+                },
+            )
             return "applied"
         finally:
             self._lock.release()
