@@ -189,8 +189,15 @@ class Cluster:
             live.dispose()
 
 
+REPORTER: list[Any] = []  # pytest's terminal reporter and capture manager
+
+
 def report(name: str, **counts: Any) -> None:
     """What a fault test did and compared, on the terminal even without -s."""
     line = f"[{name}] " + ", ".join(f"{k}={v}" for k, v in counts.items())
-    sys.__stdout__.write(f"\n{line}\n")
-    sys.__stdout__.flush()
+    if REPORTER:
+        reporter, capture = REPORTER
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(line)
+    else:
+        print(line)

@@ -10,7 +10,7 @@ import pytest
 
 from shared.settings import Settings
 from shared.store import drop_schema
-from tests.faults.cluster import Cluster
+from tests.faults.cluster import REPORTER, Cluster
 from tests.support import PG_URL
 
 
@@ -28,3 +28,13 @@ def scratch_url() -> Iterator[str]:
     url = f"{PG_URL}?schema=scratch_{uuid.uuid4().hex[:10]}"
     yield url
     drop_schema(url)
+
+
+@pytest.fixture(autouse=True)
+def _terminal(request: pytest.FixtureRequest) -> None:
+    plugins = request.config.pluginmanager
+    reporter, capture = (
+        plugins.get_plugin("terminalreporter"),
+        plugins.get_plugin("capturemanager"),
+    )
+    REPORTER[:] = [reporter, capture] if reporter and capture else []
