@@ -152,7 +152,8 @@ class Cluster:
         return body
 
     def wait_synced(self, seconds: float = 180) -> dict[str, Any]:
-        """Until indicators' lag is 0 for both leaders."""
+        """Until indicators' lag is 0 for both leaders, and activities knows every
+        agreements event."""
         deadline = time.monotonic() + seconds
         heads: dict[str, int] = {}
         while time.monotonic() < deadline:
@@ -162,7 +163,10 @@ class Cluster:
                     for name in ("agreements", "activities")
                 }
                 following = self.wait_healthy("indicators", 30)["following"]
-                if all(following.get(n, 0) >= h for n, h in heads.items()):
+                learned = self.wait_healthy("activities", 30)["following"]
+                if all(following.get(n, 0) >= h for n, h in heads.items()) and (
+                    learned.get("agreements", 0) >= heads["agreements"]
+                ):
                     return heads
             except (requests.RequestException, TimeoutError, KeyError):
                 pass
