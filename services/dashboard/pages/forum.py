@@ -37,6 +37,7 @@ if forum is not None:
         )
         matrix = status_matrix(overview)
         st.dataframe(matrix.style.map(colour_status), hide_index=True, width="stretch")
+        downloads(matrix, "status-paa-faelles-indikatorer", "matrix")
         st.subheader("Baseline → seneste → mål")
         frame = forum_frame(overview)
         st.dataframe(frame, hide_index=True, width="stretch")
