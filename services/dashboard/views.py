@@ -10,6 +10,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from services.indicators.outputs import PEOPLE  # the same rule of small numbers
+
 SUPPRESSED = "<5"
 Chart = alt.LayerChart | alt.FacetChart
 
@@ -78,15 +80,6 @@ OUTPUTS = {
     "active_volunteers": "Aktive frivillige",
     "courses": "Kurser",
     "course_participants": "Kursusdeltagere",
-}
-PEOPLE = {
-    "participants",
-    "unique_participants",
-    "enrolments",
-    "completions",
-    "drop_outs",
-    "outcomes",
-    "course_participants",
 }
 
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from services.demo.sessions import DEMO_NOTE, DEMO_SOURCE
 from shared.contracts import activities as a
 from shared.contracts.registry import schema_uri
 
 if TYPE_CHECKING:
     from services.agreements.agreement_file import AgreementFile
 
+DEMO_SOURCE = "/helhed/demo"  # each plan's events come from DEMO_SOURCE/<plan id>
+DEMO_NOTE = "Demodata"
 DEMO_DATA_SOURCE = "demodata"
 REPORTED_ON_DAY = 5  # a month's events are reported on the 5th of the next month
 FOLLOW_UP = (2, 20)  # the board follows up on the past year on 20 February

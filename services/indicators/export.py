@@ -6,6 +6,7 @@ import csv
 import io
 from typing import TYPE_CHECKING, Any
 
+from services.indicators.outputs import PEOPLE
 from services.indicators.status import SMALL
 
 if TYPE_CHECKING:
@@ -183,17 +184,6 @@ OUTCOME_DA = {
     "debt_counselling_completed": "gældsrådgivning gennemført",
     "joined_association": "meldt ind i forening",
     "other": "andet",
-}
-
-#: Outputs that count people; the others count sessions, courses or days.
-PEOPLE = {
-    "participants",
-    "unique_participants",
-    "enrolments",
-    "completions",
-    "drop_outs",
-    "outcomes",
-    "course_participants",
 }
 
 

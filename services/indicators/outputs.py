@@ -53,6 +53,20 @@ COUNTS = (
 )
 
 
+#: Outputs that count people: under 5 they are hidden in comparisons and exports.
+PEOPLE = frozenset(
+    {
+        "participants",
+        "unique_participants",
+        "enrolments",
+        "completions",
+        "drop_outs",
+        "outcomes",
+        "course_participants",
+    }
+)
+
+
 def period_of(day: date, grain: Grain) -> str:
     if grain == "month":
         return f"{day.year}-{day.month:02d}"
