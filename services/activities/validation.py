@@ -82,7 +82,10 @@ def validate(
             [Problem(field=f.field, message=f.message) for f in findings]
         )
     try:
-        version = version_of(incoming.dataschema)
+        version = version_of(incoming.dataschema, incoming.type)
+    except UnknownEventTypeError as error:
+        raise RejectedError([Problem(field="dataschema", message=str(error))]) from None
+    try:
         model = data_model(incoming.type, version)
     except UnknownEventTypeError as error:
         raise RejectedError([Problem(field="type", message=str(error))]) from None

@@ -90,6 +90,8 @@ class Agreements(ServiceApplication):
         details: dict[str, Any] | None = None,
     ) -> str:
         """Register a helhedsplan; it joins its forum from its start, if named."""
+        if Plan.create_id(plan_id) in self.repository:  # before the forum refuses it
+            raise AlreadyRegisteredError(f"{plan_id!r} is already registered")
         plan = Plan.register(plan_id, name, kommune, period_start, period_end, details)
         others: list[Forum | Board] = []
         if forum_id is not None:

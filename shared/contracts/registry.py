@@ -43,13 +43,19 @@ def schema_uri(event_type: str, version: int) -> str:
     return f"urn:helhed:schema:{event_type}:v{version}"
 
 
-def version_of(dataschema: str | None) -> int:
-    """The data version named by a dataschema URI; 1 where none is given."""
+def version_of(dataschema: str | None, event_type: str | None = None) -> int:
+    """The data version named by a dataschema URI; 1 where none is given. With
+    ``event_type``, the URI must name that type."""
     if not dataschema:
         return 1
     match = _SCHEMA_URI.match(dataschema)
     if match is None:
         raise UnknownEventTypeError(f"dataschema {dataschema!r} is not a known schema")
+    if event_type is not None and match["type"] != event_type:
+        raise UnknownEventTypeError(
+            f"dataschema {dataschema!r} is the schema of {match['type']!r}, "
+            f"not of {event_type!r}"
+        )
     return int(match["version"])
 
 

@@ -145,28 +145,11 @@ def test_an_unknown_dataschema_is_refused() -> None:
     assert "is not a known schema" in " ".join(problems.values())
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: validation.validate reports an unparseable dataschema under field "
-        "'type' (it catches version_of's UnknownEventTypeError together with "
-        "data_model's), so the problem names the wrong field"
-    ),
-    raises=AssertionError,
-    strict=True,
-)
 def test_an_unknown_dataschema_is_refused_on_the_dataschema_field() -> None:
     problems = _problems({**session(), "dataschema": "https://example.org/s.json"})
     assert set(problems) == {"dataschema"}
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: registry.version_of ignores the type named in the dataschema URI, so "
-        "an event whose dataschema is another type's schema is accepted"
-    ),
-    raises=pytest.fail.Exception,
-    strict=True,
-)
 def test_a_dataschema_of_another_event_type_is_refused() -> None:
     other = schema_uri("dk.helhedsplan.activity.course-held", 1)
     assert "dataschema" in _problems({**session(), "dataschema": other})

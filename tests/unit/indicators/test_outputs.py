@@ -49,7 +49,9 @@ def _history() -> list[Fact]:
 
 
 def _row(rows: list[dict[str, Any]], activity: str, period: str) -> dict[str, Any]:
-    return next(r for r in rows if (r["activity_id"], r["period"]) == (activity, period))
+    return next(
+        r for r in rows if (r["activity_id"], r["period"]) == (activity, period)
+    )
 
 
 def test_a_quarter_counts_sessions_participants_and_unique_participants() -> None:
@@ -58,7 +60,9 @@ def test_a_quarter_counts_sessions_participants_and_unique_participants() -> Non
     assert q1["unique_participants"] == 5  # p1, p2, p3 at sessions; p4, p5 enrolled
 
 
-def test_enrolments_completions_and_drop_outs_fall_in_the_period_they_happened() -> None:
+def test_enrolments_completions_and_drop_outs_fall_in_the_period_they_happened() -> (
+    None
+):
     rows = outputs(_history(), "quarter")
     q1, q2 = _row(rows, "a-1", "2026-Q1"), _row(rows, "a-1", "2026-Q2")
     assert (q1["enrolments"], q1["completions"], q1["drop_outs"]) == (2, 1, 0)

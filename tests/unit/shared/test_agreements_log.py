@@ -16,7 +16,6 @@ from services.agreements.application import (
 from services.agreements.domain.documents import Approver, DocumentKind
 from services.agreements.domain.errors import (
     AgreementsError,
-    PlanAlreadyMemberError,
 )
 from services.agreements.domain.registry import ActivityStatus
 from services.agreements.integration import SOURCE, to_contract
@@ -136,15 +135,6 @@ def test_registering_a_plan_twice_in_its_forum_is_refused_as_already_registered(
     assert app.forum("forum-a").members == {"plan-a": START}
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: Agreements.register_plan joins the forum before the store can refuse "
-        "the duplicate plan, so a second POST /plans naming the forum gets "
-        "PlanAlreadyMemberError (HTTP 422) instead of AlreadyRegisteredError (409)"
-    ),
-    raises=PlanAlreadyMemberError,
-    strict=True,
-)
 def test_registering_a_plan_twice_naming_its_forum_says_already_registered(
     app: Agreements,
 ) -> None:
