@@ -55,38 +55,72 @@ MATRIX: dict[str, tuple[str, str, str, tuple[int, ...]]] = {
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, dict[str, str | None]]]:
+def world(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Settings, dict[str, str | None]]]:
     with fresh_vhost() as uri, fresh_schemas() as databases:
-        settings = production_settings_for(Path(tmp_path_factory.mktemp("matrix")), uri, databases)
+        settings = production_settings_for(
+            Path(tmp_path_factory.mktemp("matrix")), uri, databases
+        )
         with Platform(settings):
             base = settings.base_url("agreements")
             admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
             for plan_id in (PLAN, OTHER):
-                answer = requests.post(f"{base}/plans", headers=admin, timeout=30, json={
-                    "plan_id": plan_id, "name": plan_id, "kommune": "K",
-                    "period_start": "2025-01-01", "period_end": "2028-12-31"})
+                answer = requests.post(
+                    f"{base}/plans",
+                    headers=admin,
+                    timeout=30,
+                    json={
+                        "plan_id": plan_id,
+                        "name": plan_id,
+                        "kommune": "K",
+                        "period_start": "2025-01-01",
+                        "period_end": "2028-12-31",
+                    },
+                )
                 assert answer.status_code == 201, answer.text
-                requests.post(f"{base}/plans/{plan_id}/activities", headers=admin, timeout=30,
-                              json={"activity_id": "lektiecafe", "name": "Lektiecafé"})
+                requests.post(
+                    f"{base}/plans/{plan_id}/activities",
+                    headers=admin,
+                    timeout=30,
+                    json={"activity_id": "lektiecafe", "name": "Lektiecafé"},
+                )
 
             def token(plan_id: str, role: str, prefix: str | None = None) -> str:
-                body: dict[str, Any] = {"label": f"matrix-{role}",
-                                        "grants": [{"plan_id": plan_id, "role": role}]}
+                body: dict[str, Any] = {
+                    "label": f"matrix-{role}",
+                    "grants": [{"plan_id": plan_id, "role": role}],
+                }
                 if prefix:
                     body["source_prefixes"] = [prefix]
-                answer = requests.post(f"{base}/tokens", headers=admin, json=body, timeout=30)
+                answer = requests.post(
+                    f"{base}/tokens", headers=admin, json=body, timeout=30
+                )
                 assert answer.status_code == 201, answer.text
                 return str(answer.json()["token"])
 
             tokens: dict[str, str | None] = {
-                "admin": ADMIN_TOKEN, "reader": token(PLAN, "reader"),
-                "editor": token(PLAN, "editor"), "board": token(PLAN, "board_approver"),
-                "lbf": token(PLAN, "lbf_approver"), "tool": token(PLAN, "tool", SOURCE),
-                "other_plan_editor": token(OTHER, "editor"), "none": None,
+                "admin": ADMIN_TOKEN,
+                "reader": token(PLAN, "reader"),
+                "editor": token(PLAN, "editor"),
+                "board": token(PLAN, "board_approver"),
+                "lbf": token(PLAN, "lbf_approver"),
+                "tool": token(PLAN, "tool", SOURCE),
+                "other_plan_editor": token(OTHER, "editor"),
+                "none": None,
             }
-            revoked = requests.post(f"{base}/tokens", headers=admin, timeout=30, json={
-                "label": "matrix-revoked", "grants": [{"plan_id": PLAN, "role": "editor"}]}).json()
-            gone = requests.delete(f"{base}/tokens/{revoked['token_id']}", headers=admin, timeout=30)
+            revoked = requests.post(
+                f"{base}/tokens",
+                headers=admin,
+                timeout=30,
+                json={
+                    "label": "matrix-revoked",
+                    "grants": [{"plan_id": PLAN, "role": "editor"}],
+                },
+            ).json()
+            gone = requests.delete(
+                f"{base}/tokens/{revoked['token_id']}", headers=admin, timeout=30
+            )
             assert gone.status_code in (200, 204), gone.text
             tokens["revoked"] = revoked["token"]
             wait_until_synced(settings)  # activities has learned the tokens and plans
