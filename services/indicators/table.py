@@ -52,12 +52,14 @@ def indicator_table(
     ordered = sorted(
         specs, key=lambda s: (DOCUMENT_ORDER.get(s.document, 9), s.indicator_id)
     )
+    measured = _measurements(known)
+    measured_now = _measurements(known_now) if as_of else measured
     rows = []
     for spec in ordered:
         versions = definitions.get(spec.indicator_id, [])
-        row = _row(spec, versions, known, start, end)
+        row = _row(spec, versions, known, start, end, measured)
         if as_of is not None:  # as reported then, beside as known now
-            now = _row(spec, versions, known_now, start, end)
+            now = _row(spec, versions, known_now, start, end, measured_now)
             row["value_now"] = now["value"]
             row["changed_since"] = now["value"] != row["value"]
         rows.append(row)
@@ -69,6 +71,10 @@ def indicator_table(
         "indicators": rows,
         "documented_effect": effect,
     }
+
+
+def _measurements(known: list[Fact]) -> list[Fact]:
+    return [f for f in known if f.type == IndicatorMeasurementReported.TYPE]
 
 
 def latest_day(conn: Connection, plan_id: str, as_of: datetime | None) -> date | None:
@@ -133,7 +139,7 @@ def series_points(
     last: date,
 ) -> list[dict[str, Any]]:
     """An indicator's value per quarter from ``first`` to ``last``."""
-    measurements = [f for f in known if f.type == IndicatorMeasurementReported.TYPE]
+    measurements = _measurements(known)
     points = []
     day = first
     while day <= last:
